@@ -1,0 +1,45 @@
+# The two commands: `make workshop` serves the course, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WORKSHOP_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: workshop test lint format bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "The SML Workbook needs Python 3.11 or newer ($(PYTHON) is older)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+## Serve the course on Voila at http://127.0.0.1:8866/ (pass options with WORKSHOP_ARGS="--host 0.0.0.0").
+workshop: $(VENV)/.installed
+	$(BIN)/smlkit workshop $(WORKSHOP_ARGS)
+
+## Lint, then unit, notebook (nbval) and real-browser tests.
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check smlkit tests bench
+	$(BIN)/python -m pytest --nbval-lax tests notebooks exercises $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check smlkit tests bench
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format smlkit tests bench
+	$(BIN)/ruff check --fix smlkit tests bench
+
+## Benchmarks print ratios against a baseline measured in the same run; they are not tests.
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/tti.py
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache

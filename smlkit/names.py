@@ -1,0 +1,85 @@
+"""How participants appear: a name they choose, a suggested pseudonym, or nothing (anonymous).
+
+Pure core: checking a chosen name and offering pseudonyms.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+from .errors import ValidationError
+
+MAX_NAME = 40
+ANONYMOUS = "Anonymous"
+
+_QUALITIES = (
+    "Amber",
+    "Bright",
+    "Calm",
+    "Curious",
+    "Gentle",
+    "Hazel",
+    "Keen",
+    "Lively",
+    "Misty",
+    "Nimble",
+    "Quiet",
+    "Rapid",
+    "Silver",
+    "Steady",
+    "Sunny",
+    "Swift",
+    "Thoughtful",
+    "Willow",
+)
+_CREATURES = (
+    "Badger",
+    "Curlew",
+    "Dormouse",
+    "Finch",
+    "Hare",
+    "Heron",
+    "Kestrel",
+    "Kingfisher",
+    "Lapwing",
+    "Otter",
+    "Owl",
+    "Plover",
+    "Robin",
+    "Skylark",
+    "Stoat",
+    "Swallow",
+    "Vole",
+    "Wren",
+)
+
+
+def clean_display_name(raw: str | None, field: str = "name") -> str:
+    """A name as it will be shown: trimmed, single-spaced, printable, at most MAX_NAME characters."""
+    text = unicodedata.normalize("NFC", raw or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError("Enter the name you want to be known by, or choose to stay anonymous", field=field)
+    if len(text) > MAX_NAME:
+        raise ValidationError(
+            f"The name is {len(text)} characters long; use {MAX_NAME} characters or fewer", field=field
+        )
+    return text
+
+
+def pseudonyms(seed: str, count: int = 6) -> list[str]:
+    """A few friendly pseudonyms, the same ones for the same seed."""
+    rng = random.Random(seed)
+    chosen: list[str] = []
+    while len(chosen) < count:
+        name = f"{rng.choice(_QUALITIES)} {rng.choice(_CREATURES)}"
+        if name not in chosen:
+            chosen.append(name)
+    return chosen
+
+
+def shown_as(name: str | None) -> str:
+    """What others see for a participant: their chosen name, or 'Anonymous'."""
+    return name if name else ANONYMOUS

@@ -1,0 +1,249 @@
+"""Serving the workbook: Voila with the workbook's pages, access rules and configuration.
+
+``WorkshopApp`` is Voila's application with four additions:
+
+* ``/`` is the course's landing page, rendered from the course plan (no kernel);
+* every dashboard request gets a participant cookie, so a person finds their own
+  answers after a reload and never anyone else's;
+* dashboards marked ``access: facilitator`` answer 403 with a sign-in link unless
+  the browser has shown the facilitator key;
+* only the course's own notebooks are served.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import jinja2
+import tornado.web
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from . import access, content
+from .course import Course
+from .paths import notebooks_dir, share_dir
+
+AUDIENCE_LABELS = {"staff": "staff", "facilitator": "facilitators", "head": "heads and leaders"}
+
+_pages = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(share_dir() / "pages")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+_pages.filters["audience_label"] = lambda a: AUDIENCE_LABELS.get(a, a)
+
+
+@dataclass(frozen=True)
+class WorkshopOptions:
+    """What ``smlkit workshop`` was asked for, after checking."""
+
+    host: str
+    port: int
+    db_url: str
+    facilitator_key: str
+    token: str | None = None
+
+
+class _WorkbookPage:
+    """Shared helpers for the workbook's own (non-notebook) pages."""
+
+    @property
+    def course(self) -> Course:
+        return content.course()
+
+    def visitor_is_facilitator(self: JupyterHandler) -> bool:
+        proof = self.get_cookie(access.FACILITATOR_COOKIE)
+        return access.proof_matches(proof, self.settings.get("smlkit_facilitator_key"))
+
+    def ensure_participant(self: JupyterHandler) -> None:
+        """Give this browser a participant token if it has none, and make the current request carry it."""
+        if self.get_cookie(access.PARTICIPANT_COOKIE):
+            return
+        token = access.new_token()
+        self.set_cookie(
+            access.PARTICIPANT_COOKIE,
+            token,
+            path=self.base_url,
+            expires_days=access.PARTICIPANT_COOKIE_DAYS,
+            httponly=True,
+            samesite="Lax",
+        )
+        existing = self.request.headers.get("Cookie")
+        joined = f"{existing}; " if existing else ""
+        self.request.headers["Cookie"] = f"{joined}{access.PARTICIPANT_COOKIE}={token}"
+
+    def render_page(self: JupyterHandler, name: str, status: int = 200, **values) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            _pages.get_template(name).render(
+                course=self.course,
+                base_url=self.base_url,
+                is_facilitator=self.visitor_is_facilitator(),
+                **values,
+            )
+        )
+
+
+class LandingHandler(_WorkbookPage, JupyterHandler):
+    """The course's first page: title, welcome and the list of dashboards."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        self.ensure_participant()
+        self.render_page("landing.html.j2")
+
+
+class KeyHandler(_WorkbookPage, JupyterHandler):
+    """The facilitator proves they hold the key once; the browser keeps a proof cookie."""
+
+    def _next(self) -> str:
+        target = self.get_argument("next", "") or self.base_url
+        parsed = urlparse(target)
+        if parsed.scheme or parsed.netloc or not target.startswith("/"):
+            return self.base_url  # never redirect off this server
+        return target
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        reason = ""
+        if self.get_argument("next", ""):
+            reason = "The page you asked for is for the facilitator. Sign in with the key to open it."
+        self.render_page("key.html.j2", error="", reason=reason, next=self._next(), xsrf=self.xsrf_token.decode())
+
+    @tornado.web.authenticated
+    def post(self) -> None:
+        given = self.get_body_argument("key", "")
+        key = self.settings.get("smlkit_facilitator_key", "")
+        if not given.strip():
+            error = "Enter the facilitator key"
+        elif not access.key_matches(given, key):
+            error = "That key is not right. Check it against the terminal where the server was started"
+        else:
+            self.set_cookie(
+                access.FACILITATOR_COOKIE,
+                access.facilitator_proof(key),
+                path=self.base_url,
+                httponly=True,
+                samesite="Strict",
+                expires_days=2,
+            )
+            self.redirect(self._next())
+            return
+        self.render_page(
+            "key.html.j2", status=400, error=error, reason="", next=self._next(), xsrf=self.xsrf_token.decode()
+        )
+
+
+class DashboardHandler(_WorkbookPage, TornadoVoilaHandler):
+    """Voila's notebook handler, limited to the course's dashboards and their access rules."""
+
+    @tornado.web.authenticated
+    async def get(self, path: str | None = None) -> None:
+        dashboard = self.course.by_notebook(path or "")
+        if dashboard is None:
+            self.render_page(
+                "refused.html.j2",
+                status=404,
+                heading="Page not found",
+                message="There is no dashboard at this address. The course's dashboards are listed on the first page.",
+                link="",
+                link_text="",
+            )
+            return
+        self.ensure_participant()
+        if dashboard.needs_key and not self.visitor_is_facilitator():
+            target = url_path_join(self.base_url, "voila/render", dashboard.notebook)
+            self.render_page(
+                "refused.html.j2",
+                status=403,
+                heading=f"{dashboard.title} is for the facilitator",
+                message="This page shows the whole room's answers, so it needs the facilitator key. "
+                "If you are taking part in the workshop, you do not need this page.",
+                link=f"{self.base_url}smlkit/key?next={quote(target)}",
+                link_text="Sign in with the facilitator key",
+            )
+            return
+        await super().get(path)
+
+
+class TreeRedirectHandler(JupyterHandler):
+    """Voila's file browser is not part of the course: send people to the landing page."""
+
+    @tornado.web.authenticated
+    def get(self, *_args) -> None:
+        self.redirect(self.base_url)
+
+
+class WorkshopApp(Voila):
+    """Voila, serving the workbook."""
+
+    name = "smlkit-workshop"
+
+    def init_settings(self):
+        settings = super().init_settings()
+        settings["smlkit_facilitator_key"] = os.environ.get(access.KEY_ENV, "")
+        return settings
+
+    def init_handlers(self):
+        handlers = super().init_handlers()
+        render_kwargs = next(spec[2] for spec in handlers if len(spec) > 2 and spec[0].endswith("/voila/render/(.*)"))
+        base = self.server_url
+        ours = [
+            (base, LandingHandler),
+            (url_path_join(base, "smlkit/key"), KeyHandler),
+            (url_path_join(base, r"voila/render/(.*)"), DashboardHandler, render_kwargs),
+            (url_path_join(base, r"voila/tree(.*)"), TreeRedirectHandler),
+        ]
+        return ours + handlers
+
+
+def voila_config(course: Course) -> dict:
+    """The packaged Voila configuration, with a kernel pool for each dashboard that asks for one."""
+    config = json.loads((share_dir() / "voila.json").read_text(encoding="utf-8"))
+    pools = {"default": {"pool_size": 0}}
+    for dash in course.dashboards:
+        if dash.preheat > 0 and not dash.needs_key:
+            pools[dash.notebook] = {"pool_size": dash.preheat}
+    config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools
+    return config
+
+
+def build_app(options: WorkshopOptions, extra_config: dict | None = None) -> WorkshopApp:
+    """A configured, initialised (not yet started) WorkshopApp."""
+    from traitlets.config import Config
+
+    course = content.course()
+    os.environ["SMLKIT_DB"] = options.db_url
+    os.environ[access.KEY_ENV] = options.facilitator_key
+    # Voila finds the workbook's template through the Jupyter data path.
+    jupyter_path = os.environ.get("JUPYTER_PATH", "")
+    ours = str(share_dir() / "jupyter")
+    if ours not in jupyter_path.split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (ours, jupyter_path) if p)
+
+    config = Config(voila_config(course))
+    config.Voila.ip = options.host
+    config.Voila.port = options.port
+    config.Voila.port_retries = 0
+    config.Voila.open_browser = False
+    config.Voila.root_dir = str(notebooks_dir())
+    config.Voila.config_file_paths = []
+    config.Voila.token = options.token or ""
+    if extra_config:
+        config.merge(Config(extra_config))
+    app = WorkshopApp(config=config)
+    app.initialize([])
+    app.root_dir = str(notebooks_dir())
+    return app
+
+
+def notebook_paths(course: Course) -> list[Path]:
+    return [notebooks_dir() / dash.notebook for dash in course.dashboards]

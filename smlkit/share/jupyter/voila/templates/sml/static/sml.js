@@ -1,0 +1,69 @@
+// The SML Workbook's page script: small, local, no dependencies.
+// 1. Voila's lab shell is moved into the page's <main> landmark, so the page reads as one document.
+// 2. Radio groups are announced with their question (role=radiogroup, labelled by the field label).
+// 3. Error-summary links move focus to the field they name (GOV.UK pattern).
+// 4. A newly shown error summary takes focus so screen-reader users hear it at once.
+(function () {
+  "use strict";
+
+  function adoptShell() {
+    var main = document.getElementById("sml-main");
+    var shell = document.getElementById("main");
+    if (main && shell && shell.classList.contains("jp-LabShell") && shell.parentNode !== main) {
+      main.appendChild(shell);
+    }
+  }
+
+  var groupCount = 0;
+  function labelRadioGroups() {
+    document.querySelectorAll(".widget-radio").forEach(function (radio) {
+      var box = radio.querySelector(".widget-radio-box");
+      var label = radio.querySelector(":scope > .widget-label");
+      if (!box || !label || box.getAttribute("role") === "radiogroup") { return; }
+      if (!label.id) { groupCount += 1; label.id = "smlkit-group-label-" + groupCount; }
+      box.setAttribute("role", "radiogroup");
+      box.setAttribute("aria-labelledby", label.id);
+    });
+  }
+
+  var seenSummaries = new WeakSet();
+  function focusNewSummaries() {
+    document.querySelectorAll(".smlkit-summary-box").forEach(function (box) {
+      if (!seenSummaries.has(box)) {
+        seenSummaries.add(box);
+        box.focus();
+      }
+    });
+  }
+
+  function tidy() {
+    adoptShell();
+    labelRadioGroups();
+    focusNewSummaries();
+  }
+
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; tidy(); });
+  }).observe(document.body, { childList: true, subtree: true });
+  tidy();
+
+  function fieldControl(name) {
+    var field = document.querySelector(".smlkit-field-" + CSS.escape(name));
+    if (!field) { return null; }
+    return field.querySelector("input:not([type=hidden]):not(:disabled), textarea, select, button");
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-smlkit-field]");
+    if (!link) { return; }
+    var control = fieldControl(link.getAttribute("data-smlkit-field"));
+    if (control) {
+      event.preventDefault();
+      control.focus();
+      control.scrollIntoView({ block: "center" });
+    }
+  });
+})();

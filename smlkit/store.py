@@ -1,0 +1,445 @@
+"""The response store: every answer, draft and setting people save on the day.
+
+SQLAlchemy Core over SQLite (one file, WAL mode) by default, or PostgreSQL by
+URL. Nothing is updated in place: each save inserts a new version, so a draft
+can always be restored. The schema carries a version number and is migrated
+forward on start, keeping existing data.
+
+Records are documents of a *kind* (``"reflection"``, ``"agreement"`` ...),
+under a *key* (which prompt, which agreement), belonging to a participant or to
+the room (``participant_id`` None). Features add kinds, not tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from .errors import StoreBusyError, StoreError
+from .paths import default_state_dir
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("save_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column(
+        "participant_id",
+        sa.String(32),
+        sa.ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_records_lookup", "kind", "key", "participant_id", "id"),
+    sa.Index("ix_records_participant", "participant_id"),
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One saved version of a document."""
+
+    id: int
+    save_id: str
+    kind: str
+    key: str
+    participant_id: str | None
+    data: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """What erasing one participant removed, by kind."""
+
+    participant_id: str
+    removed: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.removed.values())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def token_hash(token: str) -> str:
+    """Participants are found by a hash of their browser token, never the token itself."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def default_url() -> str:
+    """``$SMLKIT_DB`` if set, else a SQLite file in the state directory."""
+    explicit = os.environ.get("SMLKIT_DB")
+    if explicit:
+        return normalise_url(explicit)
+    return f"sqlite:///{default_state_dir() / 'workshop.sqlite'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a plain file path as a SQLite database; pick psycopg 3 for PostgreSQL."""
+    url = url.strip()
+    if not url:
+        raise StoreError("the database URL is empty; give a sqlite:/// path or a postgresql:// URL")
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def describe_url(url: str) -> str:
+    """A URL safe to print: the password, if any, is hidden."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(unreadable database URL)"
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _sqlite_engine(url: sa.engine.URL) -> Engine:
+    database = url.database or ""
+    if database and database != ":memory:":
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the database ({exc.strerror})", where=database) from None
+    engine = sa.create_engine(url, connect_args={"timeout": 15})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised via every test
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see below)
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # writes take the write lock up front, so they queue instead of failing
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def engine_for(url: str) -> Engine:
+    """One engine per URL per process (kernels and the server each have their own)."""
+    url = normalise_url(url)
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            try:
+                parsed = sa.engine.make_url(url)
+            except sa.exc.ArgumentError:
+                raise StoreError(
+                    "this is not a database URL; use sqlite:///path/to/file.sqlite or postgresql://user@host/dbname",
+                    where=describe_url(url),
+                ) from None
+            backend = parsed.get_backend_name()
+            if backend not in ("sqlite", "postgresql"):
+                raise StoreError(
+                    f"'{backend}' is not a database the workbook can use; use sqlite:///path/to/file.sqlite "
+                    "or postgresql://user@host/dbname",
+                    where=describe_url(url),
+                )
+            try:
+                if backend == "sqlite":
+                    engine = _sqlite_engine(parsed)
+                else:
+                    engine = sa.create_engine(parsed, pool_pre_ping=True)
+            except (ImportError, sa.exc.NoSuchModuleError) as exc:
+                raise StoreError(f"the database driver is not installed ({exc})", where=describe_url(url)) from None
+            _engines[url] = engine
+        return engine
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return any(marker in text for marker in ("database is locked", "disk is full", "database or disk is full", "busy"))
+
+
+class Store:
+    """Saves and finds documents. Safe to share between threads of one process."""
+
+    def __init__(self, url: str | None = None):
+        self.url = normalise_url(url) if url is not None else default_url()
+        self.engine = engine_for(self.url)
+        self._writer = self.engine.execution_options(sqlite_immediate=True)
+        self.migrate()
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Create the schema or bring an older one up to date; returns the version now in use.
+
+        Reading the version is cheap and takes no lock; only a store that needs a change is
+        locked for writing (so thirty kernels opening the same file do not queue for nothing).
+        """
+        try:
+            if self._current_version() == SCHEMA_VERSION:
+                return SCHEMA_VERSION
+            with self._writer.begin() as conn:
+                schema_version.create(conn, checkfirst=True)
+                current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+                if current > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"this database was written by a newer smlkit (schema {current}, this "
+                        f"version knows {SCHEMA_VERSION}); upgrade smlkit before using it",
+                        where=describe_url(self.url),
+                    )
+                for version, step in MIGRATIONS:
+                    if version > current:
+                        step(conn)
+                        conn.execute(schema_version.insert().values(version=version, applied_at=_now()))
+                        current = version
+                return current
+        except OperationalError as exc:
+            raise self._wrap(exc, "open") from None
+
+    def _current_version(self) -> int:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("schema_version"):
+                return 0
+            return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+    def schema_version(self) -> int:
+        return self._current_version()
+
+    # -- participants -----------------------------------------------------------------------
+
+    def participant_for_token(self, token: str) -> str:
+        """The participant id behind a browser token, created on first sight."""
+        if not token:
+            raise StoreError("a participant token is needed")
+        digest = token_hash(token)
+        query = sa.select(participants.c.id).where(participants.c.token_hash == digest)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        if found:
+            return found
+        new_id = uuid.uuid4().hex
+        try:
+            with self._writer.begin() as conn:
+                conn.execute(participants.insert().values(id=new_id, token_hash=digest, created_at=_now()))
+            return new_id
+        except IntegrityError:
+            with self.engine.connect() as conn:  # another tab created it at the same moment
+                return conn.execute(query).scalar_one()
+        except OperationalError as exc:
+            raise self._wrap(exc, "save") from None
+
+    def participant_ids(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(participants.c.id).order_by(participants.c.created_at)).scalars())
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def save(
+        self,
+        kind: str,
+        key: str,
+        data: Mapping[str, Any],
+        *,
+        participant_id: str | None = None,
+        save_id: str | None = None,
+    ) -> Record:
+        """Insert a new version. Giving the same ``save_id`` twice stores it once (safe retries)."""
+        save_id = save_id or uuid.uuid4().hex
+        payload = json.dumps(dict(data), ensure_ascii=False, sort_keys=True)
+        row = {
+            "save_id": save_id,
+            "kind": kind,
+            "key": key,
+            "participant_id": participant_id,
+            "payload": payload,
+            "created_at": _now(),
+        }
+        try:
+            with self._writer.begin() as conn:
+                new_id = conn.execute(records.insert().values(**row)).inserted_primary_key[0]
+        except IntegrityError:
+            existing = self._by_save_id(save_id)
+            if existing is not None:
+                return existing
+            raise StoreError(
+                "this answer belongs to a participant who is no longer in the store "
+                "(their data may have been erased); reload the page to start afresh"
+            ) from None
+        except OperationalError as exc:
+            raise self._wrap(exc, "save") from None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the answer could not be saved ({type(exc).__name__})") from None
+        return Record(
+            new_id, save_id, kind, key, participant_id, json.loads(payload), row["created_at"].replace(tzinfo=UTC)
+        )
+
+    def _by_save_id(self, save_id: str) -> Record | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(records).where(records.c.save_id == save_id)).first()
+        return _record(row) if row else None
+
+    # -- finding --------------------------------------------------------------------------------
+
+    def latest(self, kind: str, key: str, participant_id: str | None = None) -> Record | None:
+        """The newest version of one document, or None."""
+        query = (
+            sa.select(records)
+            .where(records.c.kind == kind, records.c.key == key, _owner(participant_id))
+            .order_by(records.c.id.desc())
+            .limit(1)
+        )
+        return self._one(query)
+
+    def history(self, kind: str, key: str, participant_id: str | None = None) -> list[Record]:
+        """Every version of one document, oldest first."""
+        query = (
+            sa.select(records)
+            .where(records.c.kind == kind, records.c.key == key, _owner(participant_id))
+            .order_by(records.c.id)
+        )
+        return self._many(query)
+
+    def latest_each(self, kind: str, key: str | None = None) -> list[Record]:
+        """The newest version per (participant, key) of a kind; for room-wide views."""
+        conditions = [records.c.kind == kind]
+        if key is not None:
+            conditions.append(records.c.key == key)
+        newest = (
+            sa.select(sa.func.max(records.c.id)).where(*conditions).group_by(records.c.participant_id, records.c.key)
+        )
+        query = sa.select(records).where(records.c.id.in_(newest)).order_by(records.c.id)
+        return self._many(query)
+
+    def all_of(self, kind: str, key: str | None = None, after_id: int = 0) -> list[Record]:
+        """Every version of a kind (optionally one key) newer than ``after_id``, oldest first."""
+        conditions = [records.c.kind == kind, records.c.id > after_id]
+        if key is not None:
+            conditions.append(records.c.key == key)
+        return self._many(sa.select(records).where(*conditions).order_by(records.c.id))
+
+    def records_of(self, participant_id: str) -> list[Record]:
+        """Everything one participant has saved (for export on request)."""
+        query = sa.select(records).where(records.c.participant_id == participant_id).order_by(records.c.id)
+        return self._many(query)
+
+    def count(self, kind: str | None = None) -> int:
+        query = sa.select(sa.func.count()).select_from(records)
+        if kind is not None:
+            query = query.where(records.c.kind == kind)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    # -- erasure ----------------------------------------------------------------------------------
+
+    def erase_participant(self, participant_id: str) -> ErasureReport:
+        """Remove every record of one participant and the participant itself."""
+        try:
+            with self._writer.begin() as conn:
+                counts = conn.execute(
+                    sa.select(records.c.kind, sa.func.count())
+                    .where(records.c.participant_id == participant_id)
+                    .group_by(records.c.kind)
+                ).all()
+                conn.execute(records.delete().where(records.c.participant_id == participant_id))
+                gone = conn.execute(participants.delete().where(participants.c.id == participant_id)).rowcount
+        except OperationalError as exc:
+            raise self._wrap(exc, "erase") from None
+        removed = {kind: n for kind, n in counts}
+        if gone:
+            removed["participant"] = gone
+        return ErasureReport(participant_id, removed)
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def _one(self, query) -> Record | None:
+        rows = self._many(query)
+        return rows[0] if rows else None
+
+    def _many(self, query) -> list[Record]:
+        try:
+            with self.engine.connect() as conn:
+                return [_record(row) for row in conn.execute(query)]
+        except OperationalError as exc:
+            raise self._wrap(exc, "read") from None
+
+    def _wrap(self, exc: OperationalError, action: str) -> StoreError:
+        if _is_busy(exc):
+            return StoreBusyError(
+                f"the store is busy or out of space and could not {action} just now; "
+                "your text is still in the form; try again in a moment",
+                where=describe_url(self.url),
+            )
+        return StoreError(
+            f"the store could not {action} ({str(exc.orig or exc).splitlines()[0]})",
+            where=describe_url(self.url),
+        )
+
+
+def _owner(participant_id: str | None):
+    if participant_id is None:
+        return records.c.participant_id.is_(None)
+    return records.c.participant_id == participant_id
+
+
+def _record(row: sa.Row) -> Record:
+    return Record(
+        id=row.id,
+        save_id=row.save_id,
+        kind=row.kind,
+        key=row.key,
+        participant_id=row.participant_id,
+        data=json.loads(row.payload),
+        created_at=row.created_at.replace(tzinfo=UTC),
+    )
+
+
+def _create_v1(conn: Connection) -> None:
+    participants.create(conn, checkfirst=True)
+    records.create(conn, checkfirst=True)
+
+
+Migration = tuple[int, Callable[[Connection], None]]
+
+#: Ordered schema steps. Add a new (version, function) at the end; never edit an old one.
+MIGRATIONS: list[Migration] = [(1, _create_v1)]

@@ -1,0 +1,107 @@
+""" "Where are you now?": a participant's first reflection of the day.
+
+They choose how to appear, answer a 1–5 scale and a free-text prompt, and save.
+On reload their latest answers come back; every save is kept as a version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import content
+from ..errors import ValidationError
+from ..prompts import Prompt, check_answer
+from ..store import Store
+from ..visitor import Visitor, current_visitor
+from .forms import READY_CLASS, Field, Form, clock, guarded, scale_field, text_field
+from .identity import IdentityChooser, display_name, set_display_name
+
+KIND = "reflection"
+KEY = "where-now"
+PROMPT_IDS = ("where-now-steering", "where-now-learning")
+
+
+def prompt_field(prompt: Prompt) -> Field:
+    if prompt.kind == "scale":
+        return scale_field(prompt.id, prompt.text, [(p.value, p.label) for p in prompt.points], hint=prompt.hint)
+    return text_field(prompt.id, prompt.text, hint=prompt.hint, multiline=True)
+
+
+class WhereNow:
+    """The dashboard. Build it (before anyone arrives), display it, then :meth:`start` it."""
+
+    def __init__(self) -> None:
+        library = content.prompts()
+        self.prompts = [library.get(pid) for pid in PROMPT_IDS]
+        self.identity = IdentityChooser()
+        self.answers = [prompt_field(p) for p in self.prompts]
+        self.form = Form([*self.identity.fields, *self.answers], save_label="Save my answers", name="where-now")
+        self.form.save_button.disabled = True
+        self.form.status.busy("Loading your answers…")
+        self.form.on_save(self.save)
+        self.store: Store | None = None
+        self.participant_id: str | None = None
+        guarded(self._open_store, lambda _exc: None)()  # before anyone arrives; retried in start()
+        self.widget = self.form.widget
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
+        """Find out who is here and bring back their latest answers."""
+        self.form.save_button.disabled = True
+
+        def begin() -> None:
+            who = visitor or current_visitor()
+            self.store = store or self.store or Store()
+            self.participant_id = self.store.participant_for_token(who.token)
+            self.identity.show(display_name(self.store, self.participant_id))
+            latest = self.store.latest(KIND, KEY, self.participant_id)
+            if latest is None:
+                self.form.status.clear()
+            else:
+                self._fill(latest.data.get("answers", {}))
+                self.form.status.ok(f"Welcome back. These are the answers you saved at {clock(latest.created_at)}.")
+            self.form.save_button.disabled = False
+            self.widget.add_class(READY_CLASS)
+
+        guarded(begin, self._could_not_start)()
+
+    def _open_store(self) -> None:
+        self.store = Store()
+
+    def _could_not_start(self, exc) -> None:
+        reason = exc.message if exc is not None else "the server had a problem"
+        self.form.status.problem(f"Your earlier answers could not be loaded ({reason}). Reload the page to try again.")
+
+    def _fill(self, answers: dict[str, Any]) -> None:
+        for field in self.answers:
+            if field.name in answers and answers[field.name] is not None:
+                field.value = answers[field.name]
+
+    def collect(self) -> tuple[dict[str, Any], list[ValidationError]]:
+        """The checked answers, and every problem found (in form order)."""
+        problems: list[ValidationError] = list(self.identity.problems())
+        answers: dict[str, Any] = {}
+        for prompt, field in zip(self.prompts, self.answers, strict=True):
+            try:
+                answers[prompt.id] = check_answer(prompt, field.value, required=prompt.kind == "scale")
+            except ValidationError as exc:
+                problems.append(exc)
+        return answers, problems
+
+    def save(self) -> None:
+        if self.store is None or self.participant_id is None:
+            raise ValidationError("The page is still loading; wait a moment, then save again.")
+        answers, problems = self.collect()
+        if problems:
+            self.form.show_errors(problems)
+            return
+        self.form.clear_errors()
+        set_display_name(self.store, self.participant_id, self.identity.chosen())
+        record = self.store.save(KIND, KEY, {"answers": answers}, participant_id=self.participant_id)
+        versions = len(self.store.history(KIND, KEY, self.participant_id))
+        again = "" if versions == 1 else f" (version {versions}; earlier versions are kept)"
+        self.form.status.ok(f"Saved at {clock(record.created_at)}{again}. You can change your answers and save again.")

@@ -1,0 +1,73 @@
+"""The landing page: title, welcome, every dashboard with its audience and a working link."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from smlkit import content
+
+from .page_checks import axe_violations, describe, open_dashboard, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_landing_lists_every_dashboard_with_audience_and_link(workshop, new_context):
+    page = new_context().new_page()
+    page.goto(workshop.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("SML Workbook")
+    expect(page.locator(".sml-welcome").first).to_contain_text("Welcome")
+    course = content.course()
+    for dash in course.dashboards:
+        item = page.locator(".sml-dashboards li", has=page.get_by_role("link", name=dash.title))
+        expect(item).to_contain_text("For:")
+        expect(item.get_by_role("link", name=dash.title)).to_have_attribute("href", f"/voila/render/{dash.notebook}")
+    screenshot(page, "landing")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
+def test_landing_link_opens_the_dashboard(workshop, new_context):
+    page = new_context().new_page()
+    page.goto(workshop.url)
+    page.get_by_role("link", name="Where are you now?").click()
+    page.wait_for_url("**/voila/render/where-are-you-now.ipynb")
+    page.wait_for_selector("#loading", state="detached", timeout=90_000)
+    expect(page.get_by_role("heading", name="Where are you now?", level=1)).to_be_visible()
+    expect(page.get_by_role("button", name="Save my answers")).to_be_visible(timeout=30_000)
+
+
+def test_unknown_notebook_is_not_served(workshop):
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(workshop.url + "voila/render/secret.ipynb")
+    assert caught.value.code == 404
+
+
+def test_voila_file_tree_sends_people_to_the_course(workshop, new_context):
+    page = new_context().new_page()
+    page.goto(workshop.url + "voila/tree")
+    expect(page.get_by_role("heading", level=1)).to_have_text("SML Workbook")
+
+
+def test_facilitator_sign_in_checks_the_key(workshop, new_context):
+    page = new_context().new_page()
+    page.goto(workshop.url + "smlkit/key")
+    page.get_by_label("Facilitator key").fill("not-the-key")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".smlkit-summary-box")).to_contain_text("There is a problem")
+    expect(page.locator(".smlkit-inline-error")).to_contain_text("That key is not right")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    page.get_by_label("Facilitator key").fill(workshop.key.upper())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".smlkit-panel")).to_contain_text("signed in as the facilitator")
+
+
+def test_dashboard_page_has_the_workbook_header(workshop, new_context):
+    page = new_context().new_page()
+    open_dashboard(page, workshop.page_url("where-are-you-now.ipynb"))
+    expect(page.get_by_role("banner").get_by_role("link", name="SML Workbook")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Where are you now?")

@@ -1,0 +1,78 @@
+"""What people type: answers, names and keys are checked the same way everywhere."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smlkit import access
+from smlkit.errors import ValidationError
+from smlkit.names import MAX_NAME, clean_display_name, pseudonyms
+from smlkit.prompts import Prompt, ScalePoint, check_answer, clean_text
+
+SCALE = Prompt(
+    "s", "How much?", ("staff",), "scale", "t", "e", "src", points=tuple(ScalePoint(i, str(i)) for i in range(1, 6))
+)
+TEXT = Prompt("x", "What?", ("staff",), "text", "t", "e", "src", max_length=50)
+
+
+def test_scale_needs_one_of_its_points():
+    assert check_answer(SCALE, 3) == 3
+    with pytest.raises(ValidationError, match="Choose a number from 1 to 5") as caught:
+        check_answer(SCALE, None)
+    assert caught.value.field == "s"
+    with pytest.raises(ValidationError):
+        check_answer(SCALE, 9)
+
+
+def test_text_is_trimmed_and_limited():
+    assert check_answer(TEXT, "  hello\r\nworld  ") == "hello\nworld"
+    with pytest.raises(ValidationError, match="keep it to 50"):
+        check_answer(TEXT, "x" * 51)
+    assert check_answer(TEXT, "", required=False) == ""
+
+
+@given(st.text())
+def test_cleaned_text_has_no_control_characters(raw):
+    cleaned = clean_text(raw)
+    assert all(ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127) for ch in cleaned)
+
+
+@given(st.text(max_size=200))
+def test_any_name_is_either_clean_or_a_clear_error(raw):
+    try:
+        name = clean_display_name(raw)
+    except ValidationError as exc:
+        assert exc.field == "name"
+        assert exc.message
+    else:
+        assert 0 < len(name) <= MAX_NAME
+        assert name == name.strip()
+        assert "  " not in name
+
+
+def test_hostile_name_is_kept_as_text_to_be_escaped_later():
+    assert clean_display_name("<img src=x onerror=alert(1)>") == "<img src=x onerror=alert(1)>"
+
+
+def test_pseudonyms_are_stable_and_distinct():
+    assert pseudonyms("room-1") == pseudonyms("room-1")
+    assert len(set(pseudonyms("room-1"))) == 6
+
+
+def test_facilitator_key_checks():
+    key = access.new_key()
+    assert access.key_matches(key.upper(), key)
+    assert access.key_matches(" " + key + " ", key)
+    assert not access.key_matches("wrong-key", key)
+    assert not access.key_matches("", key)
+    assert access.proof_matches(access.facilitator_proof(key), key)
+    assert not access.proof_matches(access.facilitator_proof("other-key"), key)
+    assert not access.proof_matches(None, key)
+
+
+def test_cookie_header_parsing_survives_junk():
+    assert access.parse_cookies("a=1; smlkit_participant=abc")["smlkit_participant"] == "abc"
+    assert access.parse_cookies(None) == {}
+    assert isinstance(access.parse_cookies('bad"cookie; =; x'), dict)

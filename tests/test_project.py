@@ -1,0 +1,80 @@
+"""The project keeps its promises about its own files."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+#: PyPI name → conda-forge name, where they differ.
+CONDA_NAMES = {"pyyaml": "pyyaml"}
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.-]+)(\[[^\]]*\])?\s*(.*)$", requirement)
+    assert match, requirement
+    name = match.group(1).lower().replace("_", "-")
+    return CONDA_NAMES.get(name, name), match.group(3).replace(" ", "")
+
+
+def test_environment_yml_has_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(_split(r) for r in project["dependencies"])
+    for reqs in project["optional-dependencies"].values():
+        wanted.update(_split(r) for r in reqs if not r.startswith("smlkit"))
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    listed: dict[str, str] = {}
+    for item in env["dependencies"]:
+        entries = item["pip"] if isinstance(item, dict) else [item]
+        for entry in entries:
+            name, spec = _split(entry)
+            if name not in ("python", "pip"):
+                listed[name] = spec
+    assert listed == wanted
+
+
+def test_committed_notebooks_have_no_outputs():
+    notebooks = [p for p in ROOT.glob("**/*.ipynb") if not any(part.startswith(".") for part in p.parts)]
+    assert notebooks, "no notebooks found"
+    dirty = []
+    for path in notebooks:
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count")):
+                dirty.append(str(path.relative_to(ROOT)))
+                break
+    assert dirty == [], f"strip the outputs of: {dirty}"
+
+
+def test_notebooks_stay_thin():
+    """Dashboards hold narrative and a few calls into smlkit.ui, never logic or file paths."""
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+        assert len(code) <= 5, path.name
+        for source in code:
+            assert len(source.splitlines()) <= 6, (path.name, source)
+            assert "sys.path" not in source and "open(" not in source and "sqlalchemy" not in source
+
+
+def test_every_course_dashboard_has_its_notebook():
+    from smlkit import content
+
+    for dash in content.course().dashboards:
+        assert (ROOT / "notebooks" / dash.notebook).is_file(), dash.notebook
+
+
+def test_readme_starts_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```", 2)[1]
+    assert "make workshop" in first_block and "make test" in first_block
+
+
+def test_ci_installs_chromium_and_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "chromium" in ci
+    assert "make test" in ci

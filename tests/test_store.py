@@ -1,0 +1,154 @@
+"""The response store: saves are versions, the latest comes back, participants are kept apart."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from smlkit.errors import StoreError
+from smlkit.store import MIGRATIONS, SCHEMA_VERSION, Store, normalise_url
+
+
+def test_save_then_latest_returns_the_newest_version(store):
+    me = store.participant_for_token("token-a")
+    store.save("reflection", "where-now", {"answers": {"q": 1}}, participant_id=me)
+    store.save("reflection", "where-now", {"answers": {"q": 2}}, participant_id=me)
+    assert store.latest("reflection", "where-now", me).data == {"answers": {"q": 2}}
+
+
+def test_every_save_is_kept_as_a_version_in_order(store):
+    me = store.participant_for_token("token-a")
+    for value in (1, 2, 3):
+        store.save("reflection", "where-now", {"v": value}, participant_id=me)
+    assert [r.data["v"] for r in store.history("reflection", "where-now", me)] == [1, 2, 3]
+
+
+def test_nothing_is_updated_in_place(store):
+    me = store.participant_for_token("token-a")
+    first = store.save("reflection", "k", {"v": 1}, participant_id=me)
+    store.save("reflection", "k", {"v": 2}, participant_id=me)
+    with store.engine.connect() as conn:
+        payload = conn.execute(sa.text("select payload from records where id = :i"), {"i": first.id}).scalar()
+    assert payload == '{"v": 1}'
+
+
+def test_participants_do_not_see_each_other(store):
+    me = store.participant_for_token("token-a")
+    you = store.participant_for_token("token-b")
+    store.save("reflection", "k", {"who": "me"}, participant_id=me)
+    assert store.latest("reflection", "k", you) is None
+    assert me != you
+
+
+def test_same_token_is_the_same_participant_and_token_is_not_stored(store):
+    first = store.participant_for_token("secret-token")
+    assert store.participant_for_token("secret-token") == first
+    with store.engine.connect() as conn:
+        dump = " ".join(str(v) for row in conn.execute(sa.text("select * from participants")) for v in row)
+    assert "secret-token" not in dump
+
+
+def test_repeating_a_save_id_stores_it_once(store):
+    me = store.participant_for_token("t")
+    a = store.save("answer", "p1", {"v": 1}, participant_id=me, save_id="retry-1")
+    b = store.save("answer", "p1", {"v": 1}, participant_id=me, save_id="retry-1")
+    assert a.id == b.id
+    assert store.count("answer") == 1
+
+
+def test_latest_each_gives_one_record_per_participant(store):
+    ids = [store.participant_for_token(f"t{i}") for i in range(3)]
+    for pid in ids:
+        store.save("answer", "p1", {"v": 1}, participant_id=pid)
+        store.save("answer", "p1", {"v": 2}, participant_id=pid)
+    latest = store.latest_each("answer", "p1")
+    assert sorted(r.participant_id for r in latest) == sorted(ids)
+    assert {r.data["v"] for r in latest} == {2}
+
+
+def test_erasing_a_participant_removes_all_their_records(store):
+    me = store.participant_for_token("me")
+    other = store.participant_for_token("other")
+    store.save("reflection", "k", {"v": 1}, participant_id=me)
+    store.save("profile", "me", {"name": "Sam"}, participant_id=me)
+    store.save("reflection", "k", {"v": 1}, participant_id=other)
+    report = store.erase_participant(me)
+    assert report.removed == {"reflection": 1, "profile": 1, "participant": 1}
+    assert store.records_of(me) == []
+    assert len(store.records_of(other)) == 1
+
+
+def test_sqlite_store_uses_wal(store, db_url):
+    path = db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_schema_version_is_recorded_and_reopening_keeps_data(db_url):
+    first = Store(db_url)
+    me = first.participant_for_token("t")
+    first.save("reflection", "k", {"v": 1}, participant_id=me)
+    again = Store(db_url)
+    assert again.schema_version() == SCHEMA_VERSION == MIGRATIONS[-1][0]
+    assert again.latest("reflection", "k", me).data == {"v": 1}
+
+
+def test_newer_schema_is_refused_not_damaged(db_url):
+    store = Store(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("insert into schema_version (version, applied_at) values (99, '2030-01-01')"))
+    with pytest.raises(StoreError, match="newer smlkit"):
+        Store(db_url).migrate()
+
+
+def test_concurrent_writers_each_land_exactly_once(db_url):
+    store = Store(db_url)
+    people = [store.participant_for_token(f"person-{i}") for i in range(30)]
+    errors: list[Exception] = []
+
+    def answer(pid: str) -> None:
+        try:
+            Store(db_url).save("answer", "p1", {"from": pid}, participant_id=pid, save_id=f"s-{pid}")
+        except Exception as exc:  # noqa: BLE001 - any failure is collected and reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=answer, args=(pid,)) for pid in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    saved = store.all_of("answer", "p1")
+    assert sorted(r.participant_id for r in saved) == sorted(people)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_are_normalised(url, expected):
+    assert normalise_url(url) == expected
+
+
+def test_plain_path_means_a_sqlite_file(tmp_path):
+    assert normalise_url(str(tmp_path / "a.sqlite")) == f"sqlite:///{tmp_path / 'a.sqlite'}"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "nosuchdb://x/y"])
+def test_bad_database_url_is_a_clear_error(bad):
+    with pytest.raises(StoreError):
+        Store(bad)
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot create the folder"):
+        Store(f"sqlite:///{blocker / 'sub' / 'db.sqlite'}")
