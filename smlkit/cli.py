@@ -1,14 +1,19 @@
 """``smlkit``: the workbook's command line.
 
-``smlkit workshop`` serves the course. Later subcommands (groups, scenarios,
-export, erase ...) register themselves in ``COMMANDS``.
+``smlkit workshop`` serves the course. Every other subcommand (groups, scenarios,
+export, erase ...) lives in a module of ``smlkit.commands`` with a ``register(subparsers)``
+function that adds its parser and sets ``handler`` to a function taking the parsed args
+and returning an exit code. Handlers raise ``SmlkitError`` for anything a user got wrong;
+``main`` prints it as one clear line and exits 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import ipaddress
 import os
+import pkgutil
 import secrets
 import socket
 import sys
@@ -80,9 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="key that opens the facilitator's pages (default: one kept in the data folder)",
     )
     workshop.set_defaults(handler=run_workshop)
-    for register in COMMANDS:
+    for register in _command_registrars():
         register(sub)
     return parser
+
+
+def _command_registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
+    """Each module in ``smlkit.commands`` adds its subcommand(s) through a ``register`` function."""
+    from . import commands
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        found.append(module.register)
+    return found
 
 
 def facilitator_key(explicit: str | None) -> str:
@@ -177,10 +193,6 @@ def _check_port_free(host: str, port: int) -> None:
         ) from None
     finally:
         probe.close()
-
-
-#: Functions that add further subcommands: each takes the subparsers object.
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

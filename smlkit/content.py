@@ -10,6 +10,7 @@ from typing import Any
 from . import datafile
 from .course import Course, course_from_data
 from .errors import DataFileError
+from .moderation import WordFilter
 from .paths import PACKAGE_DIR, data_dir
 from .prompts import PromptLibrary, library_from_data
 
@@ -38,6 +39,20 @@ def load_prompts(path: Path | None = None) -> PromptLibrary:
         return library_from_data(loaded.data["prompts"])
     except DataFileError as exc:
         raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
+
+
+def load_word_filter(path: Path | None = None) -> WordFilter:
+    """The held-word list (``data/moderation/held-words.txt``)."""
+    path = path or data_dir() / "moderation" / "held-words.txt"
+    try:
+        return WordFilter.from_lines(path.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"the held-word list cannot be read ({exc})", where=str(path)) from None
+
+
+@lru_cache(maxsize=1)
+def word_filter() -> WordFilter:
+    return load_word_filter()
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@
 // 2. Radio groups are announced with their question (role=radiogroup, labelled by the field label).
 // 3. Error-summary links move focus to the field they name (GOV.UK pattern).
 // 4. A newly shown error summary takes focus so screen-reader users hear it at once.
+// 5. A download link a dashboard has just prepared is followed once, so one press downloads.
 (function () {
   "use strict";
 
@@ -36,10 +37,22 @@
     });
   }
 
+  var followed = new Set();
+  function followNewDownloads() {
+    document.querySelectorAll("a[data-smlkit-autodownload]").forEach(function (link) {
+      var token = link.getAttribute("data-smlkit-autodownload");
+      if (!followed.has(token)) {
+        followed.add(token);
+        link.click();
+      }
+    });
+  }
+
   function tidy() {
     adoptShell();
     labelRadioGroups();
     focusNewSummaries();
+    followNewDownloads();
   }
 
   var pending = false;
