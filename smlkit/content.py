@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import datafile
+from .agreement_check import Guide, guide_from_data
 from .course import Course, course_from_data
 from .errors import DataFileError
 from .moderation import WordFilter
@@ -65,3 +66,23 @@ def course() -> Course:
 def prompts() -> PromptLibrary:
     """The packaged prompt library (read once per process)."""
     return load_prompts()
+
+
+def load_agreement_guide(path: Path | None = None) -> Guide:
+    """Section prompts and mentor feedback for learning agreements (``data/agreement-guide.yaml``)."""
+    loaded = _load(path, "agreement-guide.yaml", "agreement-guide", "the learning agreement guide")
+    try:
+        return guide_from_data(loaded.data)
+    except DataFileError as exc:
+        raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
+
+
+@lru_cache(maxsize=1)
+def agreement_guide() -> Guide:
+    """The packaged learning agreement guide (read once per process)."""
+    return load_agreement_guide()
+
+
+def sample_agreement_paths() -> list[Path]:
+    """The synthetic example agreements shipped in ``data/agreements/``."""
+    return sorted((data_dir() / "agreements").glob("*.yaml"))
