@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from .. import content
-from ..agreement import ROLES, Learner, LearningAgreement, from_dict, to_dict
+from ..agreement import ROLES, Learner, LearningAgreement
 from ..agreement_check import blocking, check, place
+from ..agreement_data import from_dict, to_dict
 from ..errors import ConfigError, DataFileError, ValidationError
 from ..io import agreement_docx, agreement_files, agreement_markdown
 

@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 
 from .. import content, datafile
-from ..agreement import LearningAgreement, from_dict, to_dict
+from ..agreement import LearningAgreement
+from ..agreement_data import from_dict, to_dict
 from ..errors import ConfigError, DataFileError, ValidationError
 
 FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
