@@ -11,10 +11,10 @@ from typing import Any
 from .. import content
 from ..errors import ValidationError
 from ..prompts import Prompt, check_answer
-from ..store import Store
+from ..store import Draft, Store
 from ..visitor import Visitor, current_visitor
 from .forms import READY_CLASS, Field, Form, clock, guarded, scale_field, text_field
-from .identity import IdentityChooser, display_name, set_display_name
+from .identity import IdentityChooser, display_name, profile_draft
 
 KIND = "reflection"
 KEY = "where-now"
@@ -100,8 +100,12 @@ class WhereNow:
             self.form.show_errors(problems)
             return
         self.form.clear_errors()
-        set_display_name(self.store, self.participant_id, self.identity.chosen())
-        record = self.store.save(KIND, KEY, {"answers": answers}, participant_id=self.participant_id)
+        attempt = self.form.attempt_id
+        drafts = [Draft(KIND, KEY, {"answers": answers}, self.participant_id, f"{attempt}-answers")]
+        name = self.identity.chosen()
+        if display_name(self.store, self.participant_id) != name:
+            drafts.append(profile_draft(self.participant_id, name, f"{attempt}-profile"))
+        record = self.store.save_all(drafts)[0]  # answers and name land together or not at all
         versions = len(self.store.history(KIND, KEY, self.participant_id))
         again = "" if versions == 1 else f" (version {versions}; earlier versions are kept)"
         self.form.status.ok(f"Saved at {clock(record.created_at)}{again}. You can change your answers and save again.")
