@@ -63,7 +63,7 @@ def check_scenario(data: Mapping[str, Any], principle_ids: Sequence[str], line_o
     start = data.get("start") or (nodes[0]["id"] if nodes else "")
     if "start" in data and start not in known:
         findings.append(Finding(("start",), f"the start '{start}' is not the id of any node"))
-    elif start in ending_ids:
+    elif "start" in data and start in ending_ids:
         findings.append(Finding(("start",), f"the start '{start}' is an ending; start at a decision node"))
 
     findings += _check_members(data)

@@ -65,12 +65,8 @@ class Library:
 # -- stage 1: YAML -------------------------------------------------------------------------------
 
 
-def _duplicate_keys(text: str, file: str) -> list[Problem]:
+def _duplicate_keys(root: yaml.Node | None, file: str) -> list[Problem]:
     """Every key that appears twice in one mapping (YAML loaders would keep only the last)."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []  # a syntax error: the full parse below reports it with its line
     found: list[Problem] = []
 
     def walk(node: yaml.Node | None, path: FieldPath) -> None:
@@ -100,8 +96,25 @@ def _duplicate_keys(text: str, file: str) -> list[Problem]:
     return found
 
 
+def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    """A YAML syntax error at the line the parser stopped, naming where the broken part began."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(file, None, "", f"this is not valid YAML ({exc})")
+    mark = exc.problem_mark or exc.context_mark
+    reason = exc.problem or "the text cannot be read as YAML"
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+    return Problem(
+        file, mark.line + 1 if mark else None, "", f"this is not valid YAML: {reason}; check indentation and quoting"
+    )
+
+
 def _parse(text: str, file: str) -> tuple[datafile.Loaded | None, list[Problem]]:
-    duplicates = _duplicate_keys(text, file)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        return None, [_yaml_problem(exc, file)]
+    duplicates = _duplicate_keys(root, file)
     if duplicates:
         return None, duplicates
     try:
