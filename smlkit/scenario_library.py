@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
 import jsonschema
 import yaml
 
@@ -176,7 +177,9 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
 
 def _schema_problems(loaded: datafile.Loaded) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(content.schema("scenario"))
-    problems = {loaded.problem(tuple(err.absolute_path), _schema_message(err)) for err in validator.iter_errors(loaded.data)}
+    problems = {
+        loaded.problem(tuple(err.absolute_path), _schema_message(err)) for err in validator.iter_errors(loaded.data)
+    }
     return sorted(problems, key=lambda p: (p.line or 0, p.field, p.message))
 
 
@@ -190,7 +193,9 @@ def check_text(text: str, file: str, principles: Principles | None = None) -> Ch
     if loaded is None:
         return Checked(file, None, tuple(problems))
     if not isinstance(loaded.data, dict):
-        return Checked(file, None, (Problem(file, 1, "", "a scenario file must be a mapping of fields (title:, nodes: ...)"),))
+        return Checked(
+            file, None, (Problem(file, 1, "", "a scenario file must be a mapping of fields (title:, nodes: ...)"),)
+        )
     problems = _schema_problems(loaded)
     if problems:
         return Checked(file, None, tuple(problems))
@@ -224,7 +229,9 @@ def _read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8", where=str(path)) from None
+        raise DataFileError(
+            f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8", where=str(path)
+        ) from None
 
 
 def scenario_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -245,7 +252,9 @@ def scenario_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Proble
     return files, problems
 
 
-def check_paths(paths: Iterable[str | Path], principles: Principles | None = None) -> tuple[list[Checked], list[Problem]]:
+def check_paths(
+    paths: Iterable[str | Path], principles: Principles | None = None
+) -> tuple[list[Checked], list[Problem]]:
     """Check files and folders; also reports two files that give the same scenario id."""
     principles = principles or content.principles()
     files, problems = scenario_files(paths)
@@ -269,7 +278,9 @@ def _duplicate_id(file: str, scenario_id: str, first: str) -> Problem:
         line = datafile.parse_text(_read_text(Path(file)), file).line_of(("id",))
     except DataFileError:
         pass
-    return Problem(file, line, "id", f"the scenario id '{scenario_id}' is already used by {first}; give each scenario its own id")
+    return Problem(
+        file, line, "id", f"the scenario id '{scenario_id}' is already used by {first}; give each scenario its own id"
+    )
 
 
 # -- the rehearsal's list -----------------------------------------------------------------------------
@@ -302,4 +313,3 @@ def load_scenario(path: str | Path, principles: Principles | None = None) -> Sce
     datafile.raise_if(list(result.problems), "the scenario")
     assert result.scenario is not None
     return result.scenario
-

@@ -82,7 +82,7 @@ class Member:
 
     @property
     def described(self) -> str:
-        """"Year 5", "age 9", "Head of science" or a mix, for the member list."""
+        """ "Year 5", "age 9", "Head of science" or a mix, for the member list."""
         parts = []
         if self.year is not None:
             parts.append(f"Year {self.year}")

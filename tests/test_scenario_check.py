@@ -104,7 +104,9 @@ def test_two_files_with_the_same_scenario_id_are_reported(tmp_path, capsys):
     shutil.copy(CORPUS / "valid.yaml", tmp_path / "b.yaml")
     assert cli.main(["scenarios", "check", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert f"{tmp_path / 'b.yaml'}:3: id: the scenario id 'corpus-valid' is already used by {tmp_path / 'a.yaml'}" in out
+    assert (
+        f"{tmp_path / 'b.yaml'}:3: id: the scenario id 'corpus-valid' is already used by {tmp_path / 'a.yaml'}" in out
+    )
     assert out.count("already used") == 1
 
 
