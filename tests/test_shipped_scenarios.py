@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from smlkit import content, scenario_library
@@ -82,3 +84,22 @@ def test_scenario_text_has_no_markup_or_leftover_placeholders():
             texts += [ending.title, ending.text, ending.debrief]
         for text in texts:
             assert "<" not in text and "TODO" not in text and "{" not in text, (scenario.id, text)
+
+
+def test_the_authoring_template_passes_the_checker_and_the_guide_lists_the_principles():
+    root = Path(__file__).resolve().parents[1]
+    template = scenario_library.check_file(root / "exercises" / "scenario-template.yaml")
+    assert template.ok, [str(p) for p in template.problems]
+    assert len(template.scenario.decision_points()) >= 3
+    guide = (root / "exercises" / "writing-a-scenario.md").read_text(encoding="utf-8")
+    for principle in content.principles().items:
+        assert f"`{principle.id}`" in guide and principle.name in guide
+
+
+def test_the_list_command_shows_what_the_rehearsal_offers(capsys):
+    from smlkit import cli
+
+    assert cli.main(["scenarios", "list"]) == 0
+    out = capsys.readouterr().out
+    assert str(FOLDER) in out
+    assert "gcse-pressure: Year 10: pressure to drop a GCSE (staff, facilitator)" in out

@@ -60,6 +60,7 @@ class Rehearsal:
         self.progress: Progress | None = None
         self._focus = 0
         self.status = StatusLine()
+        self.status.widget.add_class("smlkit-page-status")
         self.status.busy("Loading the scenarios…")
 
         # The list of scenarios.
@@ -99,6 +100,7 @@ class Rehearsal:
         self.reflection_field = text_field("reflection", "Reflection", multiline=True, hint=REFLECTION_HINT)
         self.reflection_save = button("Save my reflection", name="reflect")
         self.reflection_status = StatusLine()
+        self.reflection_status.widget.add_class("smlkit-reflection-status")
         self.ending_box = widgets.VBox(
             [self.ending, self.reflection_field.box, _row(self.reflection_save, self.reflection_status.widget)]
         )
@@ -174,7 +176,7 @@ class Rehearsal:
             current = records.open_scenario(self.store, self.participant_id)
             if current and self.library.get(current):
                 self._open(self.library.get(current))
-                self.status.ok(f"Welcome back. You were part-way through “{self.scenario.title}”.")
+                self.status.ok("Welcome back. Here is where you left off.")
             else:
                 self._render()
             self.widget.add_class(READY_CLASS)
@@ -372,6 +374,8 @@ class Rehearsal:
         self.feedback.value = (
             view.feedback_block(last[1], self.principles, self._token(focus, "feedback")) if last else ""
         )
+        _show(self.path, bool(self.path.value))
+        _show(self.feedback, bool(self.feedback.value))
         at_node = isinstance(here, Node)
         asking = at_node and bool(here.ask) and here.id not in progress.asked
         _show(self.moment, at_node)

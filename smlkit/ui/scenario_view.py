@@ -81,7 +81,7 @@ def path_block(scenario: Scenario, progress: Progress, principles: Principles) -
             continue
         option = node.options[choice.option]
         items.append(
-            f"<li><strong>{escape(node.short_label)}.</strong> You chose: “{escape(option.text)}” "
+            f"<li><strong>{escape(node.short_label)}.</strong> You chose: {escape(option.text)} "
             f"{principle_tags(option, principles)}</li>"
         )
     return f'<h3>Your path so far</h3><ol class="smlkit-path">{"".join(items)}</ol>'
@@ -99,7 +99,7 @@ def feedback_block(option: Option, principles: Principles, focus_token: str = ""
     return (
         f'<div class="smlkit-feedback" tabindex="-1"{focus}>'
         "<h3>Feedback on your choice</h3>"
-        f'<p class="smlkit-you-chose">You chose: “{escape(option.text)}”</p>'
+        f'<p class="smlkit-you-chose"><span class="smlkit-label">You chose:</span> {escape(option.text)}</p>'
         f'<p class="smlkit-principles">{principle_tags(option, principles)}</p>'
         f"{_paras(option.feedback)}"
         f"<details><summary>About {'this principle' if len(named) == 1 else 'these principles'}</summary>"
