@@ -268,3 +268,20 @@ def test_a_store_that_fails_shows_a_message_not_a_traceback(library, tmp_path):
     dashboard.start(Visitor(new_token()), store=Broken(f"sqlite:///{tmp_path / 'b.sqlite'}"), library=library)
     assert "could not be loaded (the disk is full)" in dashboard.status.text
     assert "smlkit-ready" not in dashboard.widget._dom_classes
+
+
+def test_markup_in_a_scenario_file_is_shown_as_text(tmp_path, store):
+    text = (CORPUS / "valid.yaml").read_text()
+    for old in ("A valid scenario", "An open question.", "Whistling", "Learn to whistle.", "Ada shrugs."):
+        text = text.replace(old, HOSTILE.replace('"', "'"))
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "odd.yaml").write_text(text)
+    library = scenario_library.load_library([folder])
+    assert library.scenarios, [str(p) for p in library.problems]
+    dashboard = page(store, library)
+    play_to(dashboard, None, [0, 0])
+    rendered = dashboard.heading.value + dashboard.context.value + dashboard.feedback.value + dashboard.ending.value
+    rendered += dashboard.path.value
+    assert "<img" not in rendered and "<script" not in rendered
+    assert "&lt;img src=x" in dashboard.heading.value and "&lt;script&gt;" in dashboard.ending.value

@@ -33,6 +33,9 @@ from .forms import (
     html_block,
     text_field,
 )
+from .scenario_records import export_rows
+
+__all__ = ["Rehearsal", "export_rows"]
 
 SAID_HINT = "Your answer goes to the facilitator's debrief without your name. The possible responses come next."
 REFLECTION_HINT = "Your reflection is kept for you; it is not shown on the room's debrief."
@@ -171,7 +174,7 @@ class Rehearsal:
             self.picker.control.options = [(s.title, s.id) for s in self.library.scenarios]
             self.picker.value = None
             if who.is_facilitator:
-                self.facilitator_note.value = self._facilitator_note()
+                self.facilitator_note.value = view.facilitator_note(self.library)
             self.status.clear()
             current = records.open_scenario(self.store, self.participant_id)
             if current and self.library.get(current):
@@ -186,22 +189,6 @@ class Rehearsal:
     def _could_not_start(self, exc: SmlkitError | None) -> None:
         reason = exc.message if exc is not None else "the server had a problem"
         self.status.problem(f"The scenarios could not be loaded ({reason}). Reload the page to try again.")
-
-    def _facilitator_note(self) -> str:
-        folders = "".join(f"<li><code>{escape(f)}</code></li>" for f in self.library.folders)
-        note = (
-            '<div class="smlkit-panel"><h3>For the facilitator</h3>'
-            f"<p>This list is read from these folders each time the page opens:</p><ul>{folders}</ul>"
-            "<p>To add a scenario, put a new file in one of them and check it with "
-            "<code>smlkit scenarios check</code>.</p>"
-        )
-        if self.library.problems:
-            problems = "".join(f"<li>{escape(p)}</li>" for p in self.library.problems)
-            note += (
-                f"<p><strong>{len(self.library.left_out)} file(s) are left out of the list because of "
-                f"problems:</strong></p><ul>{problems}</ul>"
-            )
-        return note + "</div>"
 
     # -- callbacks --------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..scenario_debrief import DecisionSummary
+from ..scenario_library import Library
 from ..scenarios import OUTCOME_WORDS, Ending, Node, Option, Principles, Progress, Scenario
 from .forms import escape, paragraphs
 
@@ -169,3 +170,21 @@ def choices_table(summary: DecisionSummary, principles: Principles, minimum: int
 
 def endings_list(endings: Sequence[Ending]) -> str:
     return ", ".join(f"“{escape(e.title)}”" for e in endings)
+
+
+def facilitator_note(library: Library) -> str:
+    """Where the list comes from, and which files were left out and why (shown to the facilitator only)."""
+    folders = "".join(f"<li><code>{escape(f)}</code></li>" for f in library.folders)
+    note = (
+        '<div class="smlkit-panel"><h3>For the facilitator</h3>'
+        f"<p>This list is read from these folders each time the page opens:</p><ul>{folders}</ul>"
+        "<p>To add a scenario, put a new file in one of them and check it with "
+        "<code>smlkit scenarios check</code>.</p>"
+    )
+    if library.problems:
+        problems = "".join(f"<li>{escape(p)}</li>" for p in library.problems)
+        note += (
+            f"<p><strong>{len(library.left_out)} file(s) are left out of the list because of "
+            f"problems:</strong></p><ul>{problems}</ul>"
+        )
+    return note + "</div>"
