@@ -152,6 +152,7 @@ class Rehearsal:
         self.widget = widgets.VBox([self.status.widget, self.list_view, self.play_view])
         self.widget.add_class("smlkit-rehearsal")
         guarded(self._open_store, lambda _exc: None)()  # before anyone arrives; retried in start()
+        guarded(load_library, lambda _exc: None)()  # warms the file cache; start() reads only what changed
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
