@@ -132,3 +132,15 @@ def test_scenario_ids_in_messages_are_not_interpreted(tmp_path):
     (tmp_path / "odd.yaml").write_text(text)
     result = scenario_library.check_file(tmp_path / "odd.yaml")
     assert any("is not a usable id" in p.message for p in result.problems)
+
+
+def test_an_edited_file_is_checked_again(tmp_path):
+    path = tmp_path / "edited.yaml"
+    text = (CORPUS / "valid.yaml").read_text()
+    path.write_text(text)
+    assert scenario_library.check_file(path).ok
+    path.write_text(text.replace("goto: second", "goto: secnd"))  # one character shorter
+    assert not scenario_library.check_file(path).ok
+    path.write_text(text.replace("goto: second", "goto: sekond"))  # the same size
+    problems = scenario_library.check_file(path).problems
+    assert problems[0].line == 21 and "'sekond'" in problems[0].message
