@@ -9,6 +9,7 @@ person editing the file should look (``line_of`` turns a field path into a line)
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,18 +60,32 @@ def check_scenario(data: Mapping[str, Any], principle_ids: Sequence[str], line_o
                 first_at[item["id"]] = path
     known = set(first_at)
     ending_ids = {e["id"] for e in endings}
+    # A link to a missing id that is close to a real one is probably a slip of the keyboard: say so,
+    # and judge reachability as if it were fixed, so one typo is reported once, not once per node
+    # that it cuts off.
+    wanted = [o["goto"] for n in nodes for o in n["options"]] + ([data["start"]] if "start" in data else [])
+    meant = {w: _close(w, known) for w in wanted if w not in known}
 
     start = data.get("start") or (nodes[0]["id"] if nodes else "")
     if "start" in data and start not in known:
-        findings.append(Finding(("start",), f"the start '{start}' is not the id of any node"))
+        findings.append(Finding(("start",), f"the start '{start}' is not the id of any node{_hint(meant, start)}"))
     elif "start" in data and start in ending_ids:
         findings.append(Finding(("start",), f"the start '{start}' is an ending; start at a decision node"))
 
     findings += _check_members(data)
-    findings += _check_options(nodes, known, principle_ids)
+    findings += _check_options(nodes, known, principle_ids, meant)
     findings += _check_endings(endings)
-    findings += _check_paths(nodes, endings, start, known)
+    findings += _check_paths(nodes, endings, meant.get(start) or start, known, meant)
     return findings
+
+
+def _close(missing: str, known: Iterable[str]) -> str:
+    found = difflib.get_close_matches(missing, sorted(known), n=1, cutoff=0.8)
+    return found[0] if found else ""
+
+
+def _hint(meant: Mapping[str, str], missing: str) -> str:
+    return f" (did you mean '{meant[missing]}'?)" if meant.get(missing) else ""
 
 
 def _check_members(data: Mapping[str, Any]) -> list[Finding]:
@@ -86,7 +101,9 @@ def _check_members(data: Mapping[str, Any]) -> list[Finding]:
     return found
 
 
-def _check_options(nodes: Sequence[Mapping[str, Any]], known: set[str], principle_ids: Sequence[str]) -> list[Finding]:
+def _check_options(
+    nodes: Sequence[Mapping[str, Any]], known: set[str], principle_ids: Sequence[str], meant: Mapping[str, str]
+) -> list[Finding]:
     found = []
     for n, node in enumerate(nodes):
         for o, option in enumerate(node["options"]):
@@ -96,7 +113,8 @@ def _check_options(nodes: Sequence[Mapping[str, Any]], known: set[str], principl
                 found.append(
                     Finding(
                         (*here, "goto"),
-                        f"{label} leads to '{option['goto']}', but there is no node or ending with that id",
+                        f"{label} leads to '{option['goto']}', but there is no node or ending with that id"
+                        + _hint(meant, option["goto"]),
                     )
                 )
             if not str(option.get("feedback") or "").strip():
@@ -142,10 +160,10 @@ def _check_endings(endings: Sequence[Mapping[str, Any]]) -> list[Finding]:
     ]
 
 
-def _edges(nodes: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+def _edges(nodes: Sequence[Mapping[str, Any]], meant: Mapping[str, str]) -> dict[str, list[str]]:
     edges: dict[str, list[str]] = {}
     for node in nodes:
-        edges.setdefault(node["id"], []).extend(o["goto"] for o in node["options"])
+        edges.setdefault(node["id"], []).extend(meant.get(o["goto"]) or o["goto"] for o in node["options"])
     return edges
 
 
@@ -161,10 +179,14 @@ def _reach(starts: Iterable[str], edges: Mapping[str, Iterable[str]]) -> set[str
 
 
 def _check_paths(
-    nodes: Sequence[Mapping[str, Any]], endings: Sequence[Mapping[str, Any]], start: str, known: set[str]
+    nodes: Sequence[Mapping[str, Any]],
+    endings: Sequence[Mapping[str, Any]],
+    start: str,
+    known: set[str],
+    meant: Mapping[str, str],
 ) -> list[Finding]:
     found = []
-    edges = _edges(nodes)
+    edges = _edges(nodes, meant)
     reached = _reach([start], edges) if start in known else set()
     reported: set[str] = set()
     for kind, items in (("nodes", nodes), ("endings", endings)):

@@ -143,4 +143,7 @@ def test_an_edited_file_is_checked_again(tmp_path):
     assert not scenario_library.check_file(path).ok
     path.write_text(text.replace("goto: second", "goto: sekond"))  # the same size
     problems = scenario_library.check_file(path).problems
-    assert problems[0].line == 21 and "'sekond'" in problems[0].message
+    assert [p.line for p in problems] == [21]
+    assert (
+        "leads to 'sekond', but there is no node or ending with that id (did you mean 'second'?)" in problems[0].message
+    )
