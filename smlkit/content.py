@@ -14,6 +14,7 @@ from .errors import DataFileError
 from .moderation import WordFilter
 from .paths import PACKAGE_DIR, data_dir
 from .prompts import PromptLibrary, library_from_data
+from .scenarios import Principles, principles_from_data
 
 
 @cache
@@ -77,6 +78,15 @@ def load_agreement_guide(path: Path | None = None) -> Guide:
         raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
 
 
+def load_principles(path: Path | None = None) -> Principles:
+    """The fixed list of SML mentoring principles that scenario options name."""
+    loaded = _load(path, "principles.yaml", "principles", "the list of principles")
+    try:
+        return principles_from_data(loaded.data)
+    except DataFileError as exc:
+        raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
+
+
 @lru_cache(maxsize=1)
 def agreement_guide() -> Guide:
     """The packaged learning agreement guide (read once per process)."""
@@ -86,3 +96,9 @@ def agreement_guide() -> Guide:
 def sample_agreement_paths() -> list[Path]:
     """The synthetic example agreements shipped in ``data/agreements/``."""
     return sorted((data_dir() / "agreements").glob("*.yaml"))
+
+
+@lru_cache(maxsize=1)
+def principles() -> Principles:
+    """The packaged principles (read once per process)."""
+    return load_principles()
