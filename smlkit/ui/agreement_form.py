@@ -91,8 +91,7 @@ class AgreementForm:
         self.role.control.observe(self._role_changed, names="value")
 
         self.sections = {
-            sid: long_text(f"section-{sid}", guide.sections[sid].label, guide.sections[sid].hint)
-            for sid in SECTION_IDS
+            sid: long_text(f"section-{sid}", guide.sections[sid].label, guide.sections[sid].hint) for sid in SECTION_IDS
         }
         self.section_notes = {sid: MentorNotes(f"section-{sid}") for sid in SECTION_IDS}
 

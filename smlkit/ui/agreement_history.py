@@ -119,9 +119,14 @@ class HistoryPanel:
                 f'<th scope="col">What changed</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
             )
             if more > 0:
-                table += f'<p class="smlkit-note">{more} earlier version(s) are not listed here; you can still restore them.</p>'
+                table += (
+                    f'<p class="smlkit-note">{more} earlier version(s) are not listed here; '
+                    "you can still restore them.</p>"
+                )
         else:
-            table = '<p class="smlkit-note">Nothing saved yet. Your first draft is saved as soon as you start typing.</p>'
+            table = (
+                '<p class="smlkit-note">Nothing saved yet. Your first draft is saved as soon as you start typing.</p>'
+            )
         if self.table.value != table:
             self.table.value = table
         options = [(f"Version {v.number}, {v.when}", v.number) for v in newest if v.agreement is not None]
