@@ -226,7 +226,9 @@ DATES = st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date
 @st.composite
 def agreements(draw) -> LearningAgreement:
     role = draw(st.sampled_from(["staff", "primary-pupil", "secondary-pupil"]))
-    year = None if role == "staff" else draw(st.sampled_from([None, 5, 6] if role == "primary-pupil" else [None, 7, 11]))
+    year = (
+        None if role == "staff" else draw(st.sampled_from([None, 5, 6] if role == "primary-pupil" else [None, 7, 11]))
+    )
     count = draw(st.integers(0, 4))
     goals = tuple(
         Goal(
@@ -243,7 +245,9 @@ def agreements(draw) -> LearningAgreement:
         sections=Sections(**{sid: draw(TEXT) for sid in SECTION_IDS}),
         goals=goals,
         parties=Parties(group_members=tuple(draw(st.lists(TEXT, max_size=6))), mentor=draw(TEXT)),
-        meetings=Meetings(first=draw(DATES), every_weeks=draw(st.integers(1, 8)), review_every=draw(st.integers(1, 12))),
+        meetings=Meetings(
+            first=draw(DATES), every_weeks=draw(st.integers(1, 8)), review_every=draw(st.integers(1, 12))
+        ),
     )
 
 
@@ -268,7 +272,9 @@ def test_changes_are_described_in_plain_words():
     )
     lines = describe_changes(before, after)
     assert "Edited “Where am I now?”" in lines
-    assert any(line.startswith("Edited goal 1: Run a weekly") and line.endswith("(how you will know)") for line in lines)
+    assert any(
+        line.startswith("Edited goal 1: Run a weekly") and line.endswith("(how you will know)") for line in lines
+    )
     assert "Added goal 2: Read two books on mentoring" in lines
     assert describe_changes(after, before)[-1] == "Removed a goal: Read two books on mentoring"
     assert describe_changes(None, before) == ["Started the agreement"]
