@@ -4,6 +4,8 @@
 // 3. Error-summary links move focus to the field they name (GOV.UK pattern).
 // 4. A newly shown error summary takes focus so screen-reader users hear it at once.
 // 5. A download link a dashboard has just prepared is followed once, so one press downloads.
+// 6. Groups of controls (checkboxes, ranking rows) are announced with their question (role=group);
+//    each ranking button's name says which option it moves ("Move up: Reading").
 (function () {
   "use strict";
 
@@ -24,6 +26,27 @@
       if (!label.id) { groupCount += 1; label.id = "smlkit-group-label-" + groupCount; }
       box.setAttribute("role", "radiogroup");
       box.setAttribute("aria-labelledby", label.id);
+    });
+  }
+
+  var labelCount = 0;
+  function labelGroups() {
+    document.querySelectorAll(".smlkit-group").forEach(function (group) {
+      var label = group.querySelector(".smlkit-group-label");
+      if (!label) { return; }
+      if (!label.id) { labelCount += 1; label.id = "smlkit-grouplabel-" + labelCount; }
+      if (group.getAttribute("role") !== "group") {
+        group.setAttribute("role", "group");
+        group.setAttribute("aria-labelledby", label.id);
+      }
+    });
+    document.querySelectorAll(".smlkit-rank-row").forEach(function (row) {
+      var option = row.querySelector(".smlkit-rank-text");
+      if (!option) { return; }
+      row.querySelectorAll("button").forEach(function (btn) {
+        var name = btn.textContent.trim() + ": " + option.textContent.trim();
+        if (btn.getAttribute("aria-label") !== name) { btn.setAttribute("aria-label", name); }
+      });
     });
   }
 
@@ -51,6 +74,7 @@
   function tidy() {
     adoptShell();
     labelRadioGroups();
+    labelGroups();
     focusNewSummaries();
     followNewDownloads();
   }
