@@ -170,7 +170,8 @@ def breakdown(
     """The tally per group of ``dimension`` (role or department), suppressed below ``minimum``.
 
     ``groups`` lists every group that could appear (the not-given group is added if
-    missing), so a group nobody chose is a hidden cell like any small one, not an absence.
+    missing). A group nobody chose is listed as hidden like any small one, so the list
+    does not tell which groups have someone in them.
     """
     answers = [a for a in answers if a.prompt_id == prompt.id and a.value not in (None, "", [])]
     cells = list(dict.fromkeys([*groups, NOT_GIVEN]))
@@ -178,7 +179,11 @@ def breakdown(
     for answer in answers:
         group = answer.group(dimension) or NOT_GIVEN
         members.setdefault(group if group in members else NOT_GIVEN, []).append(answer)
-    hidden = suppressed_cells({g: len(m) for g, m in members.items()}, minimum, total_shown=True)
+    # Groups nobody is in are hidden too (they show nothing) but take no part in the complement rule:
+    # subtracting shown groups from the room can only ever reveal that they are empty.
+    counts = {g: len(m) for g, m in members.items()}
+    hidden = suppressed_cells({g: n for g, n in counts.items() if n}, minimum, total_shown=True)
+    hidden |= {g for g, n in counts.items() if not n}
     rows = tuple(
         GroupTally(g, None, None) if g in hidden else GroupTally(g, tally(prompt, m), len(m))
         for g, m in members.items()
