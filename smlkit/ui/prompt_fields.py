@@ -171,9 +171,11 @@ class PromptControl:
         elif prompt.kind == "single":
             self.field = choice_field(prompt.id, prompt.text, [(o, o) for o in prompt.options], hint=hint)
         elif prompt.kind == "multiple":
-            if prompt.max_choices and not hint:
-                hint = f"Choose up to {prompt.max_choices}."
-            self.field = CheckboxGroup(prompt.id, prompt.text, prompt.options, hint=hint or "Choose all that apply.")
+            if not hint and prompt.max_choices:
+                hint = "" if "choose up to" in prompt.text.lower() else f"Choose up to {prompt.max_choices}."
+            elif not hint:
+                hint = "Choose all that apply."
+            self.field = CheckboxGroup(prompt.id, prompt.text, prompt.options, hint=hint)
         elif prompt.kind == "ranking":
             self.field = RankingList(prompt.id, prompt.text, prompt.options, hint=hint, seed=seed)
         else:

@@ -35,10 +35,8 @@
       var label = group.querySelector(".smlkit-group-label");
       if (!label) { return; }
       if (!label.id) { labelCount += 1; label.id = "smlkit-grouplabel-" + labelCount; }
-      if (group.getAttribute("role") !== "group") {
-        group.setAttribute("role", "group");
-        group.setAttribute("aria-labelledby", label.id);
-      }
+      if (group.getAttribute("role") !== "group") { group.setAttribute("role", "group"); }
+      if (group.getAttribute("aria-labelledby") !== label.id) { group.setAttribute("aria-labelledby", label.id); }
     });
     document.querySelectorAll(".smlkit-rank-row").forEach(function (row) {
       var option = row.querySelector(".smlkit-rank-text");
