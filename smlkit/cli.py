@@ -25,6 +25,7 @@ from .paths import default_state_dir
 from .store import default_url, describe_url, normalise_url
 
 DEFAULT_PORT = 8866
+DEFAULT_RETENTION_DAYS = 30
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +56,16 @@ def _host(text: str) -> str:
             f"the host must be an IP address such as 127.0.0.1 or 0.0.0.0, not {text!r}"
         ) from None
     return text
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the retention period must be a whole number of days, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the retention period cannot be negative")
+    return value
 
 
 def _base_url(text: str) -> str:
@@ -103,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_key,
         default=None,
         help="key that opens the facilitator's pages (default: one kept in the data folder)",
+    )
+    workshop.add_argument(
+        "--retention-days",
+        action=_Explicit,
+        type=_days,
+        default=DEFAULT_RETENTION_DAYS,
+        help=f"on start, erase people inactive for this many days (default {DEFAULT_RETENTION_DAYS}; 0 keeps all; "
+        "with --hub only when given)",
     )
     workshop.add_argument(
         "--base-url",
@@ -228,13 +247,24 @@ def workshop_options(args: argparse.Namespace, env: Mapping[str, str] | None = N
     )
 
 
+def retention_days(args: argparse.Namespace, options) -> int:
+    """The retention rule to apply at start. Under the Hub every person's server starts on the one
+    shared store, so the rule runs there only when the Hub's configuration asks (--retention-days)."""
+    if options.hub is not None and "--retention-days" not in args.explicit:
+        return 0
+    return args.retention_days
+
+
 def run_workshop(args: argparse.Namespace) -> int:
+    from .privacy import purge_inactive
     from .server import build_app
     from .store import Store
 
     options = workshop_options(args)
     db_url = options.db_url
-    Store(db_url)  # create or migrate the schema now, so a bad URL fails before serving
+    store = Store(db_url)  # create or migrate the schema now, so a bad URL fails before serving
+    retention = retention_days(args, options)
+    purged = purge_inactive(store, retention)
     shared = options.token is not None
     _check_port_free(options.host, options.port)
     app = build_app(options)
@@ -249,6 +279,7 @@ def run_workshop(args: argparse.Namespace) -> int:
                 f"The SML Workbook is being served for JupyterHub user {options.hub.user}, {role}.",
                 f"  Reached through the Hub at: {path}",
                 f"  Answers are stored in: {describe_url(db_url)}",
+                _retention_line(retention, purged),
                 "",
             ]
             print("\n".join(lines), flush=True)
@@ -260,6 +291,7 @@ def run_workshop(args: argparse.Namespace) -> int:
         lines += [
             f"  Facilitator key (for you only, do not project it): {options.facilitator_key}",
             f"  Answers are stored in: {describe_url(db_url)}",
+            _retention_line(args.retention_days, purged),
             "  Press Ctrl+C to stop.",
             "",
         ]
@@ -270,6 +302,16 @@ def run_workshop(args: argparse.Namespace) -> int:
     tornado.ioloop.IOLoop.current().add_callback(announce)
     app.start()
     return 0
+
+
+def _retention_line(days: int, purged: list) -> str:
+    if days == 0:
+        return "  Retention: off (nothing is erased automatically)."
+    gone = sum(1 for report in purged if report.participant_id != "(room-wide records)")
+    return (
+        f"  Retention: people inactive for {days} days are erased at start"
+        f" ({gone} erased just now; change with --retention-days)."
+    )
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -429,6 +429,17 @@ class Store:
             removed["participant"] = gone
         return ErasureReport(participant_id, removed)
 
+    def erase_room_records(self, before: datetime) -> int:
+        """Remove room-wide records (no participant) saved before ``before``; returns how many."""
+        cutoff = before.astimezone(UTC).replace(tzinfo=None)
+        try:
+            with self._writer.begin() as conn:
+                return conn.execute(
+                    records.delete().where(records.c.participant_id.is_(None), records.c.created_at < cutoff)
+                ).rowcount
+        except OperationalError as exc:
+            raise self._wrap(exc, "erase") from None
+
     # -- helpers ----------------------------------------------------------------------------------
 
     def _one(self, query) -> Record | None:

@@ -113,6 +113,16 @@ def test_hub_mode_outside_jupyterhub_exits_2_clearly(capsys, monkeypatch):
     assert "--hub is for a server started by JupyterHub" in err and "Traceback" not in err
 
 
+def test_under_the_hub_retention_runs_only_when_the_hub_asks():
+    def days(argv, env):
+        args = cli.build_parser().parse_args(["workshop", *argv])
+        return cli.retention_days(args, cli.workshop_options(args, env))
+
+    assert days(["--hub"], HUB_ENV) == 0
+    assert days(["--hub", "--retention-days", "30"], HUB_ENV) == 30
+    assert days(["--db", "sqlite:///x.sqlite"], {}) == cli.DEFAULT_RETENTION_DAYS
+
+
 def test_help_lists_the_hub_options(capsys):
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["workshop", "--help"])

@@ -12,6 +12,7 @@
 #   SMLKIT_PARTICIPANTS          optional comma-separated names: only these may sign in (default: any name)
 #   SMLKIT_HUB_STATE             optional folder for the Hub's own files (default: the current folder)
 #   SMLKIT_IDLE_MINUTES          optional: stop a person's server after this long unused (default 60; 0 = never)
+#   SMLKIT_RETENTION_DAYS        optional: erase people inactive this many days when a server starts (default: off)
 # ruff: noqa: F821 - `c` is the configuration object JupyterHub hands to this file
 from __future__ import annotations
 
@@ -65,6 +66,9 @@ else:
 # only the course's dashboards, and its kernels accept widget messages only (voila.json).
 c.JupyterHub.spawner_class = "simple"
 c.Spawner.cmd = [sys.executable, "-m", "smlkit.cli", "workshop", "--hub"]
+if os.environ.get("SMLKIT_RETENTION_DAYS", "").strip():
+    # The retention rule (erase people inactive this many days) runs as each server starts.
+    c.Spawner.cmd += ["--retention-days", os.environ["SMLKIT_RETENTION_DAYS"].strip()]
 # The Hub sends a person to their server's root, which is the course's landing page.
 c.SimpleLocalProcessSpawner.home_dir_template = str(state / "servers" / "{username}")
 c.Spawner.environment = {

@@ -7,12 +7,9 @@ saving a new choice adds a version, as with everything else.
 from __future__ import annotations
 
 from ..errors import ValidationError
-from ..names import clean_display_name, pseudonyms
+from ..names import PROFILE_KEY, PROFILE_KIND, clean_display_name, pseudonyms
 from ..store import Draft, Store
 from .forms import Field, choice_field, combo_field
-
-PROFILE_KIND = "profile"
-PROFILE_KEY = "me"
 
 ANONYMOUS_CHOICE = "anonymous"
 NAMED_CHOICE = "named"

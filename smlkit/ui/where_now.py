@@ -109,3 +109,22 @@ class WhereNow:
         versions = len(self.store.history(KIND, KEY, self.participant_id))
         again = "" if versions == 1 else f" (version {versions}; earlier versions are kept)"
         self.form.status.ok(f"Saved at {clock(record.created_at)}{again}. You can change your answers and save again.")
+
+
+def export_rows(store: Store) -> list[dict[str, Any]]:
+    """The room's latest "Where are you now?" answers, one row per participant, for the day's record."""
+    from ..names import shown_as
+
+    rows = []
+    for record in store.latest_each(KIND, KEY):
+        answers = record.data.get("answers", {})
+        rows.append(
+            {
+                "participant id": record.participant_id,
+                "shown as": shown_as(display_name(store, record.participant_id)) if record.participant_id else "",
+                "saved at (UTC)": record.created_at.strftime("%Y-%m-%d %H:%M"),
+                "versions": len(store.history(KIND, KEY, record.participant_id)),
+                **{pid: answers.get(pid) for pid in PROMPT_IDS},
+            }
+        )
+    return rows

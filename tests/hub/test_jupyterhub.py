@@ -64,14 +64,17 @@ def answer_where_now(page, hub, user: str) -> None:
 
 def test_both_participants_answers_reach_the_facilitator_through_one_store(hub, person):
     for user in ANSWERS:
-        page = person().new_page()
+        context = person()
+        page = context.new_page()
         sign_in(page, hub, user, ROOM_PASSWORD)
         panel = page.locator(".smlkit-panel")
         expect(panel).to_have_text(f"You are signed in to JupyterHub as {user}.")
         answer_where_now(page, hub, user)
         screenshot(page, f"hub-where-now-{user}")
-        # The page is served by the person's own workbook server, reached through the Hub's proxy.
+        # The page is served by the person's own workbook server, reached through the Hub's proxy,
+        # which knows them by their Hub sign-in, not by a participant cookie.
         assert page.url.startswith(hub.user_url(user))
+        assert "smlkit_participant" not in {cookie["name"] for cookie in context.cookies()}
 
     # Each Hub user is one participant; both answers are in the one shared PostgreSQL store.
     store = Store(hub.db_url)
