@@ -150,7 +150,7 @@ class Autosave:
             if not self._pending:
                 self._first_change = now
             self._pending = True
-            waited = now - (self._first_change or now)
+            waited = 0.0 if self._first_change is None else now - self._first_change
             self._restart(max(0.0, min(self.delay, self.max_wait - waited)))
 
     def _restart(self, delay: float) -> None:

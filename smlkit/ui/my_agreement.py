@@ -31,7 +31,7 @@ from .agreement_goals import GoalCard
 from .agreement_history import HistoryPanel, Version
 from .agreement_records import export_rows
 from .agreement_room import RoomPanel
-from .autosave import Autosave
+from .autosave import Autosave, Schedule, thread_timer
 from .download import DownloadButton, safe_filename
 from .forms import (
     APOLOGY,
@@ -62,7 +62,7 @@ def _row(*children: widgets.Widget) -> widgets.HBox:
 class MyAgreement:
     """The dashboard. Build it (before anyone arrives), display it, then :meth:`start` it."""
 
-    def __init__(self, *, autosave_delay: float = 1.5) -> None:
+    def __init__(self, *, autosave_delay: float = 1.5, schedule: Schedule = thread_timer) -> None:
         self.guide = content.agreement_guide()
         self.store: Store | None = None
         self.participant_id: str | None = None
@@ -91,7 +91,11 @@ class MyAgreement:
         self.room = RoomPanel(self.guide, self._check)
 
         self.autosave = Autosave(
-            self._autosave, delay=autosave_delay, max_wait=max(8.0, autosave_delay), on_problem=self._autosave_problem
+            self._autosave,
+            delay=autosave_delay,
+            max_wait=max(8.0, autosave_delay),
+            on_problem=self._autosave_problem,
+            schedule=schedule,
         )
         self._buttons = [self.save_button, self.sign_button, self.docx.button, self.markdown.button]
         self._enable(False)

@@ -1,0 +1,262 @@
+"""'My learning agreement' driven as a kernel would drive it (no browser), and its autosave."""
+
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import pytest
+from openpyxl import load_workbook
+
+from smlkit.access import new_token
+from smlkit.errors import StoreBusyError
+from smlkit.io import day_record
+from smlkit.ui import agreement_records as records
+from smlkit.ui.autosave import Autosave
+from smlkit.ui.identity import set_display_name
+from smlkit.ui.my_agreement import MyAgreement
+from smlkit.visitor import Visitor
+
+HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+class ManualClock:
+    """Timers that fire only when the test says time has passed."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.timers: list[list] = []
+
+    def schedule(self, delay, action):
+        timer = [self.now + delay, action, False]
+        self.timers.append(timer)
+
+        class Handle:
+            def cancel(self_inner) -> None:
+                timer[2] = True
+
+        return Handle()
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for timer in list(self.timers):
+            if not timer[2] and timer[0] <= self.now:
+                timer[2] = True
+                timer[1]()
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+def open_page(store, clock, token=None, facilitator=False) -> MyAgreement:
+    page = MyAgreement(schedule=clock.schedule)
+    page.start(Visitor(token or new_token(), is_facilitator=facilitator), store=store)
+    return page
+
+
+def versions(store, page):
+    return store.history(records.KIND, records.KEY, page.participant_id)
+
+
+def html_of(widget) -> str:
+    """Every piece of HTML the page shows, as sent to the browser."""
+    found = []
+    if isinstance(widget, widgets.HTML):
+        found.append(widget.value)
+    if hasattr(widget, "description") and isinstance(widget.description, str):
+        found.append(widget.description)
+    for child in getattr(widget, "children", ()):
+        found.append(html_of(child))
+    return "\n".join(found)
+
+
+def test_typing_is_saved_after_a_pause_and_comes_back(store, clock):
+    token = new_token()
+    page = open_page(store, clock, token)
+    assert page.status.text.startswith("Start anywhere")
+    page.form.sections["now"].value = "I plan alone"
+    page.form.sections["now"].value = "I plan alone and rarely ask pupils"
+    clock.advance(1.0)
+    assert versions(store, page) == []  # still typing
+    clock.advance(1.0)
+    saved = versions(store, page)
+    assert len(saved) == 1 and saved[0].data["how"] == "autosave"
+    assert page.status.text.startswith("Draft saved at")
+    clock.advance(30)
+    assert len(versions(store, page)) == 1  # nothing new, nothing saved
+
+    again = open_page(store, clock, token)
+    assert again.form.sections["now"].value == "I plan alone and rarely ask pupils"
+    assert again.status.text.startswith("Welcome back")
+
+
+def test_a_pending_draft_is_saved_when_the_kernel_ends(store, clock):
+    page = open_page(store, clock)
+    page.form.sections["been"].value = "Twenty years in primary schools"
+    from smlkit.ui import autosave
+
+    autosave._flush_all_on_exit()  # what atexit runs when Voila shuts the kernel down
+    assert versions(store, page)[-1].data["agreement"]["sections"]["been"] == "Twenty years in primary schools"
+
+
+def test_new_goals_are_watched_and_mentor_questions_follow_the_writing(store, clock):
+    page = open_page(store, clock)
+    card = page.form.add_goal()
+    card.fields["what"].value = "Run a weekly learning group with six pupils"
+    clock.advance(2)
+    assert versions(store, page)[-1].data["agreement"]["goals"][0]["what"].startswith("Run a weekly")
+    assert "Needed before signing" in card.mentor.widget.value  # no evidence yet
+    assert "Not ready to sign yet" in page.readiness.value
+    card.fields["evidence"].value = "Each of the six pupils says what they worked on in 3 meetings"
+    clock.advance(2)
+    assert "Needed before signing" not in card.mentor.widget.value
+
+
+def test_saves_are_versions_and_restoring_adds_one(store, clock):
+    page = open_page(store, clock)
+    page.form.sections["to"].value = "First aim"
+    page.save()
+    page.form.sections["to"].value = "Second aim"
+    page.save()
+    saved = versions(store, page)
+    assert [r.data["how"] for r in saved] == ["saved", "saved"]
+    assert "as version 2" in page.status.text
+    assert [v.changes for v in page.history.versions] == [
+        ["Started the agreement"],
+        ["Edited “Where do I want to get to?”"],
+    ]
+
+    page.history.choice.value = 1
+    page.history.restore_button.click()
+    saved = versions(store, page)
+    assert len(saved) == 3 and saved[-1].data["how"] == "restored" and saved[-1].data["restored_from"] == 1
+    assert page.form.sections["to"].value == "First aim"
+    assert "Restored from version 1" in page.history.table.value
+    clock.advance(30)
+    assert len(versions(store, page)) == 3  # filling the form from the restore is not an edit
+
+
+def test_signing_is_blocked_until_every_goal_says_how_you_will_know(store, clock):
+    page = open_page(store, clock)
+    card = page.form.add_goal()
+    card.fields["what"].value = "Learn to chair a learning group meeting"
+    page.signer_name.value = "Sam"
+    page.sign_button.click()
+    assert "There is a problem" in page.summary.widget.value
+    assert 'data-smlkit-field="goal-g1-evidence"' in page.summary.widget.value
+    assert card.fields["evidence"].error
+    assert not any(r.data["how"] == "signed" for r in versions(store, page))
+
+    card.fields["evidence"].value = "My group says each meeting gave everyone their time"
+    page.sign_button.click()
+    assert page.summary.widget.value == ""
+    last = versions(store, page)[-1]
+    assert last.data["how"] == "signed"
+    assert last.data["agreement"]["sign_offs"][0]["name"] == "Sam"
+    assert page.status.text.startswith("Signed by the learner")
+
+
+def test_signing_without_a_name_is_an_error_beside_the_name(store, clock):
+    page = open_page(store, clock)
+    page.form.add_goal().fields["what"].value = "x"
+    page.form.cards[0].fields["evidence"].value = "y"
+    page.sign_button.click()
+    assert page.signer_name.error and "There is a problem" in page.summary.widget.value
+
+
+def test_exports_carry_the_draft(store, clock):
+    page = open_page(store, clock)
+    page.form.name.value = "Alex / Morgan"
+    page.form.sections["now"].value = "Where I stand"
+    name, data = page._build_markdown()
+    assert name == "learning-agreement-Alex-Morgan.md"
+    assert "Where I stand" in data.decode("utf-8")
+    page.docx.button.click()
+    assert "Download learning-agreement-Alex-Morgan.docx" in page.docx.link.value
+    assert versions(store, page)  # the pending draft was saved before the export
+
+
+def test_store_busy_during_autosave_keeps_the_text_and_says_so(store, clock, monkeypatch):
+    page = open_page(store, clock)
+
+    def busy(_drafts):
+        raise StoreBusyError("the store is busy")
+
+    monkeypatch.setattr(store, "save_all", busy)
+    page.form.sections["how"].value = "Read, try, ask"
+    clock.advance(2)
+    assert "not saved yet" in page.status.text
+    assert page.autosave.pending and page.form.sections["how"].value == "Read, try, ask"
+    monkeypatch.undo()
+    clock.advance(10)
+    assert not page.autosave.pending
+    assert versions(store, page)[-1].data["agreement"]["sections"]["how"] == "Read, try, ask"
+
+
+def test_hostile_text_is_escaped_everywhere_including_the_facilitator_view(store, clock):
+    page = open_page(store, clock)
+    page.identity.how.value = "named"
+    page.identity.name.value = "Mo <img src=x onerror=a()>"
+    for field in page.form.sections.values():
+        field.value = HOSTILE
+    page.save()
+    card = page.form.add_goal()
+    for part in ("what", "why", "evidence", "helpers"):
+        card.fields[part].value = HOSTILE
+    page.save()
+    shown = html_of(page.widget)
+    assert "<img" not in shown and "<script" not in shown
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown  # the history names the goal
+
+    facilitator = open_page(store, clock, facilitator=True)
+    assert facilitator.room.widget.layout.display == "flex"
+    assert page.room.widget.layout.display == "none"
+    facilitator.room.choice.value = page.participant_id
+    facilitator.room.open_button.click()
+    shown = html_of(facilitator.room.widget)
+    assert "<img" not in shown and "<script" not in shown
+    assert "Mo &lt;img src=x onerror=a()&gt;" in shown
+    assert "Questions a mentor might ask" in facilitator.room.view.value
+
+
+def test_the_room_list_names_people_only_as_they_chose(store, clock):
+    anonymous = open_page(store, clock)
+    anonymous.form.sections["now"].value = "a"
+    anonymous.save()
+    named = open_page(store, clock)
+    set_display_name(store, named.participant_id, "Priya")
+    named.form.sections["now"].value = "b"
+    named.save()
+    facilitator = open_page(store, clock, facilitator=True)
+    table = facilitator.room.table.value
+    assert "Anonymous" in table and "Priya" in table and "2 agreement(s)" in table
+
+
+def test_the_days_record_has_a_learning_agreements_sheet_and_erasure_removes_it(store, clock):
+    assert ("Learning agreements", "smlkit.ui.agreement_records:export_rows") in day_record.SHEETS
+    page = open_page(store, clock)
+    set_display_name(store, page.participant_id, "Priya")
+    page.form.add_goal().fields["what"].value = "=HYPERLINK(evil)"
+    page.save()
+    book = load_workbook(io.BytesIO(day_record.day_workbook(store)))
+    sheet = book["Learning agreements"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["shown as"] == "Priya" and row["goals"] == "'=HYPERLINK(evil)"
+    store.erase_participant(page.participant_id)
+    assert records.export_rows(store) == []
+
+
+def test_autosave_saves_at_most_max_wait_after_the_first_change_while_typing():
+    clock = ManualClock()
+    saves = []
+    autosave = Autosave(
+        lambda: saves.append(clock.now), delay=1.5, max_wait=4, schedule=clock.schedule, clock=lambda: clock.now
+    )
+    for _ in range(10):
+        autosave.touch()
+        clock.advance(1)
+    assert saves and saves[0] <= 4.0
+    autosave.stop()
