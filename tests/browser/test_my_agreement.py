@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from smlkit.store import Store
 from smlkit.ui.agreement_records import KEY, KIND
 
-from .page_checks import axe_violations, describe, open_dashboard, screenshot
+from .page_checks import axe_violations, describe, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,14 @@ HOSTILE_NAME = "Mo <img src=x onerror=__pwned=1>"  # display names are at most 4
 
 
 def _ready(page) -> None:
-    expect(page.locator(".smlkit-my-agreement.smlkit-ready")).to_be_attached(timeout=60_000)
+    """Wait until the dashboard has loaded this person's agreement (generous: the machine may be busy)."""
+    expect(page.locator(".smlkit-my-agreement.smlkit-ready")).to_be_visible(timeout=90_000)
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#loading", state="detached", timeout=120_000)
+    _ready(page)
 
 
 def _choose(select, pattern: str) -> None:
@@ -37,8 +44,7 @@ def _section(page, number: int):
 
 def test_draft_autosaves_comes_back_and_versions_restore_and_export(workshop, new_context):
     page = new_context().new_page()
-    open_dashboard(page, workshop.page_url(NOTEBOOK))
-    _ready(page)
+    _open(page, workshop.page_url(NOTEBOOK))
     assert axe_violations(page) == [], describe(axe_violations(page))
 
     _section(page, 2).fill("I plan lessons alone and rarely ask the pupils what they want to learn.")
@@ -54,7 +60,7 @@ def test_draft_autosaves_comes_back_and_versions_restore_and_export(workshop, ne
 
     # Reload: the draft is back without pressing anything.
     page.reload()
-    page.wait_for_selector("#loading", state="detached", timeout=90_000)
+    page.wait_for_selector("#loading", state="detached", timeout=120_000)
     _ready(page)
     expect(status).to_contain_text("Welcome back")
     expect(_section(page, 2)).to_have_value("I plan lessons alone and rarely ask the pupils what they want to learn.")
@@ -112,8 +118,7 @@ def test_draft_autosaves_comes_back_and_versions_restore_and_export(workshop, ne
 
 def test_hostile_text_is_shown_as_text_also_to_the_facilitator(workshop, new_context):
     page = new_context().new_page()
-    open_dashboard(page, workshop.page_url(NOTEBOOK))
-    _ready(page)
+    _open(page, workshop.page_url(NOTEBOOK))
     page.get_by_role("radio", name="Under a name I choose").check()
     page.get_by_label("Name to be known by").fill(HOSTILE_NAME)
     for number in range(1, 6):
@@ -132,8 +137,7 @@ def test_hostile_text_is_shown_as_text_also_to_the_facilitator(workshop, new_con
     facilitator.goto(workshop.url + "smlkit/key")
     facilitator.get_by_label("Facilitator key").fill(workshop.key)
     facilitator.get_by_role("button", name="Sign in").click()
-    open_dashboard(facilitator, workshop.page_url(NOTEBOOK))
-    _ready(facilitator)
+    _open(facilitator, workshop.page_url(NOTEBOOK))
     room = facilitator.locator(".smlkit-room-panel")
     expect(room).to_contain_text(HOSTILE_NAME)
     _choose(facilitator.get_by_label("Agreement to open for a review conversation"), r"^Mo <img")
