@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import ipywidgets as widgets
 import pytest
@@ -260,3 +262,17 @@ def test_autosave_saves_at_most_max_wait_after_the_first_change_while_typing():
         clock.advance(1)
     assert saves and saves[0] <= 4.0
     autosave.stop()
+
+
+def test_a_process_that_ends_saves_its_pending_draft(tmp_path):
+    """What happens when Voila shuts a kernel down: the interpreter exits and atexit saves the draft."""
+    script = tmp_path / "kernel.py"
+    marker = tmp_path / "saved.txt"
+    script.write_text(
+        "from smlkit.ui.autosave import Autosave\n"
+        f"a = Autosave(lambda: open({str(marker)!r}, 'w').write('saved'), delay=60, max_wait=60)\n"
+        "a.touch()\n",
+        encoding="utf-8",
+    )
+    subprocess.run([sys.executable, str(script)], check=True, timeout=120)
+    assert marker.read_text(encoding="utf-8") == "saved"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from docx import Document
@@ -148,3 +149,27 @@ def test_hostile_text_is_shown_as_text_also_to_the_facilitator(workshop, new_con
     assert facilitator.evaluate("window.__pwned") is None
     screenshot(facilitator, "my-agreement-facilitator")
     assert axe_violations(facilitator) == [], describe(axe_violations(facilitator))
+
+
+def test_closing_the_tab_straight_after_typing_keeps_the_draft(workshop, new_context):
+    context = new_context()
+    page = context.new_page()
+    _open(page, workshop.page_url(NOTEBOOK))
+    text = "Typed just before the tab was closed"
+    _section(page, 4).press_sequentially(text, delay=5)
+    page.wait_for_timeout(700)  # the keystrokes reach the kernel; the autosave timer (1.5 s) has not fired
+    page.close(run_before_unload=True)
+
+    store = Store(workshop.db_url)
+
+    def saved() -> bool:
+        return any(r.data["agreement"]["sections"]["how"] == text for r in store.latest_each(KIND, KEY))
+
+    for _ in range(60):
+        if saved():
+            break
+        time.sleep(0.5)
+    assert saved(), "the draft typed just before closing was saved when the kernel ended"
+    again = context.new_page()
+    _open(again, workshop.page_url(NOTEBOOK))
+    expect(_section(again, 4)).to_have_value(text)
