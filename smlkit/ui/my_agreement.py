@@ -69,6 +69,7 @@ class MyAgreement:
         self._lock = threading.RLock()
         self._last_saved: dict[str, Any] | None = None
         self._profile_saved: str | None = None
+        self._sign_blocked = False
 
         self.summary = ErrorSummary()
         self.status = StatusLine()
@@ -212,6 +213,12 @@ class MyAgreement:
     def _autosave(self) -> None:
         record = self._store_version("autosave")
         self._show_feedback()
+        if self._sign_blocked:  # keep the list of what blocks signing true to what is now written
+            agreement = self.form.value()
+            blockers = blocking(self._check(agreement))
+            self._clear_errors()
+            if blockers:
+                self._show_blockers(agreement, blockers)
         if record is not None:
             self.status.ok(f"Draft saved at {clock(record.created_at)}.")
 
@@ -235,6 +242,7 @@ class MyAgreement:
         blockers = blocking(self._check(agreement))
         if blockers:
             self._show_blockers(agreement, blockers)
+            self._sign_blocked = True
             return
         role = self.signer_role.value or "learner"
         signed = sign(agreement, role, self.signer_name.value or "", date.today())
@@ -301,6 +309,7 @@ class MyAgreement:
         return self._fields().get(name) or self.form.field(name)
 
     def _clear_errors(self) -> None:
+        self._sign_blocked = False
         self.summary.clear()
         for field in (*self._fields().values(), *self.form.fields.values()):
             field.set_error(None)
