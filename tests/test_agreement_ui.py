@@ -278,3 +278,22 @@ def test_a_process_that_ends_saves_its_pending_draft(tmp_path):
     )
     subprocess.run([sys.executable, str(script)], check=True, timeout=120)
     assert marker.read_text(encoding="utf-8") == "saved"
+
+
+def test_practising_a_pupils_agreement_asks_for_the_year_and_encourages(store, clock):
+    page = open_page(store, clock)
+    assert page.form.year.box.layout.display == "none"  # staff have no year group
+    staff_hint = page.form.sections["to"].hint
+    page.form.role.value = "primary-pupil"
+    assert page.form.year.box.layout.display == "flex"
+    assert [label for label, _ in page.form.year.control.options][1:] == [f"Year {n}" for n in range(1, 7)]
+    page.form.year.value = 5
+    assert page.form.sections["to"].hint != staff_hint  # a hint in words for younger children
+    page.form.sections["to"].value = "Be brave at my new school"
+    page.form.add_goal().fields["what"].value = "swimming"
+    clock.advance(2)
+    saved = versions(store, page)[-1].data["agreement"]
+    assert saved["learner"] == {"name": "", "role": "primary-pupil", "year_group": 5}
+    notes = page.form.cards[0].mentor.widget.value
+    assert "Encouragement" in notes and "Needed before signing" not in notes
+    assert "Ready to sign" in page.readiness.value
