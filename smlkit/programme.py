@@ -50,6 +50,7 @@ class Session:
     exercise: str | None = None
     notes: str = ""
     examples: Mapping[str, str] = field(default_factory=dict)  # track id -> example
+    wall_sequence: str = ""  # the wall's question sequence for this session ("track": the track's own)
 
     @property
     def end(self) -> int:
@@ -101,6 +102,15 @@ class Programme:
         return None
 
 
+def wall_sequence_at(programme: Programme, track: Track, minute_of_day: int) -> str:
+    """The question sequence the wall offers first at this minute: the running session's own, else
+    the track's (its primary or secondary questions)."""
+    session = programme.current(minute_of_day)
+    if session is None or not session.wall_sequence or session.wall_sequence == "track":
+        return track.wall_sequence
+    return session.wall_sequence
+
+
 @dataclass(frozen=True)
 class Track:
     id: str
@@ -130,6 +140,7 @@ def _session(item: Mapping[str, Any], where: str) -> Session:
         exercise=item.get("exercise"),
         notes=item.get("notes", ""),
         examples=dict(item.get("examples", {})),
+        wall_sequence=item.get("wall_sequence", ""),
     )
 
 

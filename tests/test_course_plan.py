@@ -152,3 +152,30 @@ def test_each_dashboard_opens_with_its_course_title_as_the_page_heading(course):
         cells = json.loads((notebooks_dir() / dash.notebook).read_text(encoding="utf-8"))["cells"]
         first = "".join(cells[0]["source"]).splitlines()[0]
         assert first == f"# {dash.title}", dash.notebook
+
+
+def test_the_wall_offers_the_sequence_for_the_session_running_now(course):
+    from smlkit.programme import wall_sequence_at
+
+    sequences = {s.id for s in content.prompts().sequences}
+    for programme in course.programmes:
+        for session in programme.sessions:
+            if session.wall_sequence and session.wall_sequence != "track":
+                assert session.wall_sequence in sequences, session.id
+                assert "workshop-wall" in session.dashboards, session.id
+    day, primary = course.programme("day"), course.track("primary")
+    assert wall_sequence_at(day, primary, 9 * 60 + 30) == "opening-round"
+    assert wall_sequence_at(day, primary, 15 * 60) == "where-to-start"
+    assert wall_sequence_at(day, primary, 13 * 60 + 10) == "primary-programme"  # mentoring names none
+    assert wall_sequence_at(day, course.track("secondary"), 7 * 60) == "secondary-programme"
+
+
+def test_the_facilitator_guide_follows_the_plans_timetables(course):
+    guide = (EXERCISES / "facilitator-guide.md").read_text(encoding="utf-8")
+    for programme in course.programmes:
+        for session in programme.sessions:
+            assert f"| {session.times} | {session.title} |" in guide, (programme.id, session.id)
+            if programme.id == "day" and not session.is_break:
+                assert f"### {session.times} {session.title}" in guide, session.id
+            if session.exercise and programme.id == "day":
+                assert session.exercise in guide, session.id

@@ -15,6 +15,11 @@ import pytest
 from .workshop_server import Workshop, start_workshop, stop_workshop
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``end_of_day`` run last: they export and erase what the other tests saved."""
+    items.sort(key=lambda item: item.get_closest_marker("end_of_day") is not None)
+
+
 @pytest.fixture(scope="session")
 def workshop(tmp_path_factory) -> Iterator[Workshop]:
     server = start_workshop(tmp_path_factory.mktemp("workshop"))
