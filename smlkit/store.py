@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from .errors import StoreBusyError, StoreError
 from .paths import default_state_dir
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -504,7 +504,13 @@ def _create_v1(conn: Connection) -> None:
     records.create(conn, checkfirst=True)
 
 
+def _add_activity_index_v2(conn: Connection) -> None:
+    """Version 2: an index for "when was each person last active" (the retention rule and the
+    People sheet ask it of every participant at once)."""
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_records_activity ON records (participant_id, created_at)"))
+
+
 Migration = tuple[int, Callable[[Connection], None]]
 
 #: Ordered schema steps. Add a new (version, function) at the end; never edit an old one.
-MIGRATIONS: list[Migration] = [(1, _create_v1)]
+MIGRATIONS: list[Migration] = [(1, _create_v1), (2, _add_activity_index_v2)]
