@@ -297,3 +297,20 @@ def test_practising_a_pupils_agreement_asks_for_the_year_and_encourages(store, c
     notes = page.form.cards[0].mentor.widget.value
     assert "Encouragement" in notes and "Needed before signing" not in notes
     assert "Ready to sign" in page.readiness.value
+
+
+def test_removing_a_goal_is_a_new_version_and_the_others_are_renumbered(store, clock):
+    page = open_page(store, clock)
+    first = page.form.add_goal()
+    first.fields["what"].value = "Learn to chair a meeting"
+    second = page.form.add_goal()
+    second.fields["what"].value = "Read two books on mentoring"
+    page.save()
+    first.remove_button.click()
+    clock.advance(2)
+    assert [g["what"] for g in versions(store, page)[-1].data["agreement"]["goals"]] == ["Read two books on mentoring"]
+    assert second.number == 1 and second.remove_button.description == "Remove goal 1"
+    assert "Removed a goal: Learn to chair a meeting" in page.history.table.value
+    page.history.choice.value = 1
+    page.history.restore_button.click()  # the removed goal comes back from an earlier version
+    assert [c.value().what for c in page.form.cards] == ["Learn to chair a meeting", "Read two books on mentoring"]
