@@ -129,7 +129,14 @@ def instrument_from_data(elements_data: Mapping[str, Any], questions_data: Mappi
             raise DataFileError(f"the framework id '{fw['id']}' is used twice", field="frameworks")
         seen.add(fw["id"])
         frameworks.append(
-            Framework(fw["id"], fw["title"], fw["short"], fw["source"], " ".join(fw.get("summary", "").split()), tuple(elements))
+            Framework(
+                fw["id"],
+                fw["title"],
+                fw["short"],
+                fw["source"],
+                " ".join(fw.get("summary", "").split()),
+                tuple(elements),
+            )
         )
     element_ids = {e.id for f in frameworks for e in f.elements}
     questions = []
@@ -213,7 +220,9 @@ def new_round(name: Any, when: Any, scale: str, existing: Iterable[Round] = ()) 
     if not text:
         raise ValidationError("Enter a name for the round, for example 'Baseline, autumn term'", field="round-name")
     if len(text) > MAX_NAME:
-        raise ValidationError(f"The round name is {len(text)} characters long; use {MAX_NAME} or fewer", field="round-name")
+        raise ValidationError(
+            f"The round name is {len(text)} characters long; use {MAX_NAME} or fewer", field="round-name"
+        )
     existing = list(existing)
     if any(r.name.casefold() == text.casefold() for r in existing):
         raise ValidationError(f"There is already a round called '{text}'; choose another name", field="round-name")
