@@ -69,7 +69,7 @@ def _staff_list(school: School) -> list[tuple[str, str]]:
 def sample_round(instrument: Instrument, school: School, scale: Scale, which: Round, seed: int = 7) -> Dataset:
     """The sample school's sheets for one of :data:`ROUNDS` (the same every time)."""
     later = which.id == FOLLOW_UP.id
-    rng = random.Random(f"{seed}-{which.id}")
+    rng = random.Random(f"{seed}-{which.id}")  # noqa: S311 - synthetic sample data, not security
     base = {e.id: 2.0 + (hash_fraction(e.id) - 0.5) for e in instrument.elements}
     sheets = []
     for department, role in _staff_list(school):
