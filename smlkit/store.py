@@ -17,7 +17,7 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -401,6 +401,21 @@ class Store:
         """Everything one participant has saved (for export on request)."""
         query = sa.select(records).where(records.c.participant_id == participant_id).order_by(records.c.id)
         return self._many(query)
+
+    def marker(self, kinds: Iterable[str] | None = None) -> tuple[int, int]:
+        """(newest id, number of records) of these kinds: changes whenever one is saved or erased.
+
+        One cheap query, for live views asking "has anything changed since I last looked?".
+        """
+        query = sa.select(sa.func.max(records.c.id), sa.func.count())
+        if kinds is not None:
+            query = query.where(records.c.kind.in_(list(kinds)))
+        try:
+            with self.engine.connect() as conn:
+                newest, number = conn.execute(query).one()
+        except OperationalError as exc:
+            raise self._wrap(exc, "read") from None
+        return newest or 0, number
 
     def count(self, kind: str | None = None) -> int:
         query = sa.select(sa.func.count()).select_from(records)

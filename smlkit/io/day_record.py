@@ -23,7 +23,12 @@ from ..privacy import Person, people
 from ..store import Record, Store
 
 #: (sheet title, "module:function") for every part of the course that keeps answers.
-SHEETS: tuple[tuple[str, str], ...] = (("Where are you now", "smlkit.ui.where_now:export_rows"),)
+SHEETS: tuple[tuple[str, str], ...] = (
+    ("Where are you now", "smlkit.ui.where_now:export_rows"),
+    ("Workshop wall", "smlkit.ui.wall:export_rows"),
+    ("Mentoring rehearsal", "smlkit.ui.scenario_records:export_rows"),
+    ("Self-review ratings", "smlkit.ui.review_records:export_rows"),
+)
 
 Rows = list[dict[str, Any]]
 
