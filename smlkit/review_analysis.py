@@ -106,8 +106,11 @@ def breakdown(
     whole_hidden = total < minimum
     by_department = {d: [s for s in staff if s.department == d] for d in departments}
     respondent_counts = {d: len(by_department[d]) for d in departments if by_department[d]}
+    # Ratings of each element per department (a department where nobody rated an element
+    # shows "no ratings", which tells nothing about any one person's level).
     per_element = [
-        {d: sum(1 for s in by_department[d] if s.level(e) is not None) for d in respondent_counts} for e in elements
+        {d: n for d in respondent_counts if (n := sum(1 for s in by_department[d] if s.level(e) is not None))}
+        for e in elements
     ]
     hidden = set(suppressed_across([respondent_counts, *per_element], minimum))
     hidden_roles: frozenset[str] = frozenset()

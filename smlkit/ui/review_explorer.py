@@ -164,7 +164,8 @@ class ReviewExplorer:
         who = (
             f"{table.total} members of staff rated in this round."
             if table.total is not None
-            else f"Fewer than {self.school.minimum} members of staff have rated in this round, so their views are not shown yet."
+            else f"Fewer than {self.school.minimum} members of staff have rated in this round, "
+            "so their views are not shown yet."
         )
         self.blocks["profile"].value = (
             f'{sample}<p>{escape(who)}</p><figure class="smlkit-figure">{chart}'

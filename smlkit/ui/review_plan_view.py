@@ -24,7 +24,10 @@ def rows_html(rows: Sequence[dict], caption: str, css: str = "smlkit-table") -> 
     columns = list(rows[0])
     head = "".join(f'<th scope="col">{escape(c[:1].upper() + c[1:])}</th>' for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{escape(row.get(c, ''))}</td>" for c in columns) + "</tr>" for row in rows)
-    return f'<table class="{css}"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<table class="{css}"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 class PlanPanel:
