@@ -77,7 +77,7 @@ def sample_round(instrument: Instrument, school: School, scale: Scale, which: Ro
         for element in instrument.element_ids:
             centre = base[element] + LEANINGS.get((department, element), 0.0)
             if later and element in GROWTH:
-                centre += 0.8
+                centre += 1.0
             if department != "Modern languages" and department != "Learning support" and rng.random() < 0.03:
                 ratings[element] = Rating(None, True)
                 continue

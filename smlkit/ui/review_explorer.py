@@ -155,7 +155,10 @@ class ReviewExplorer:
         report, scale = self.report, self.scale
         table = report.table
         alt = profile_text(self.instrument, scale, table.whole, table.total)
-        chart = image_html(radar_png(self.instrument.elements, table.whole, scale), alt)
+        if table.total is None:  # nothing to draw: say so in words, and spare the kernel matplotlib
+            chart = ""
+        else:
+            chart = image_html(radar_png(self.instrument.elements, table.whole, scale), alt)
         sample = (
             '<p class="smlkit-note">This is the synthetic sample school: no real people.</p>'
             if report.dataset.sample
@@ -167,11 +170,11 @@ class ReviewExplorer:
             else f"Fewer than {self.school.minimum} members of staff have rated in this round, "
             "so their views are not shown yet."
         )
-        self.blocks["profile"].value = (
-            f'{sample}<p>{escape(who)}</p><figure class="smlkit-figure">{chart}'
-            f"<figcaption>{escape(alt)}</figcaption></figure>"
-            + rows_html(profile_rows(self.instrument, scale, report), "Median staff rating per element")
+        figure = (
+            f'<figure class="smlkit-figure">{chart}<figcaption>{escape(alt)}</figcaption></figure>' if chart else ""
         )
+        table_html = rows_html(profile_rows(self.instrument, scale, report), "Median staff rating per element")
+        self.blocks["profile"].value = f"{sample}<p>{escape(who)}</p>{figure}{table_html}"
 
     def _show_heat(self) -> None:
         report = self.report
