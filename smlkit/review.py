@@ -79,6 +79,15 @@ class Instrument:
     def element_ids(self) -> tuple[str, ...]:
         return tuple(e.id for e in self.elements)
 
+    def label(self, element_id: str) -> str:
+        """An element's title, with its framework when another element has the same title."""
+        element = self.element(element_id)
+        twins = [e for e in self.elements if e.title.casefold() == element.title.casefold()]
+        return element.title if len(twins) == 1 else f"{element.title} ({self.framework(element.framework).short})"
+
+    def labels(self) -> dict[str, str]:
+        return {e.id: self.label(e.id) for e in self.elements}
+
     def element(self, element_id: str) -> Element:
         for element in self.elements:
             if element.id == element_id:

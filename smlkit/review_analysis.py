@@ -223,7 +223,7 @@ def profile_text(instrument: Instrument, scale: Scale, whole: Mapping[str, Summa
         )
     top = max(s.median for s in rated)
     bottom = min(s.median for s in rated)
-    names = {e.id: e.title for e in instrument.elements}
+    names = instrument.labels()
     highest = [names[s.element] for s in rated if s.median == top]
     lowest = [names[s.element] for s in rated if s.median == bottom]
     missing = [names[e] for e, s in whole.items() if not s.rated]

@@ -48,12 +48,13 @@ def _cell(summary: Summary) -> str:
 
 def profile_rows(instrument: Instrument, scale: Scale, report: Report) -> Rows:
     rows = []
+    names = instrument.labels()
     for element in instrument.elements:
         s = report.table.whole[element.id]
         rows.append(
             {
-                "framework": element.framework,
-                "element": element.title,
+                "framework": instrument.framework(element.framework).short,
+                "element": names[element.id],
                 "median": _cell(s),
                 "in words": scale.label(s.median) if s.rated else "",
                 "middle half": "" if not s.rated else f"{_level(s.low)} to {_level(s.high)}",
@@ -67,8 +68,9 @@ def profile_rows(instrument: Instrument, scale: Scale, report: Report) -> Rows:
 def heat_rows(instrument: Instrument, report: Report) -> Rows:
     t = report.table
     rows = []
+    names = instrument.labels()
     for element in instrument.elements:
-        row: dict[str, Any] = {"element": element.title}
+        row: dict[str, Any] = {"element": names[element.id]}
         for d in t.departments:
             row[d] = _cell(t.cell(d, element.id))
         row["whole school"] = _cell(t.whole[element.id])
@@ -87,7 +89,7 @@ def respondent_row(report: Report) -> dict[str, Any]:
 
 
 def variation_rows(instrument: Instrument, report: Report) -> Rows:
-    names = {e.id: e.title for e in instrument.elements}
+    names = instrument.labels()
     return [
         {
             "rank": i,
@@ -102,7 +104,7 @@ def variation_rows(instrument: Instrument, report: Report) -> Rows:
 
 
 def gap_rows(instrument: Instrument, report: Report) -> Rows:
-    names = {e.id: e.title for e in instrument.elements}
+    names = instrument.labels()
     gaps = view_gaps(report.table.whole, report.dataset.leadership, report.table.elements)
     return [
         {
@@ -119,7 +121,7 @@ def gap_rows(instrument: Instrument, report: Report) -> Rows:
 def change_rows(instrument: Instrument, report: Report) -> Rows:
     if report.baseline_table is None:
         return []
-    names = {e.id: e.title for e in instrument.elements}
+    names = instrument.labels()
     found = changes(report.baseline_table.whole, report.table.whole, report.table.elements)
     return [
         {
@@ -133,7 +135,7 @@ def change_rows(instrument: Instrument, report: Report) -> Rows:
 
 
 def plan_rows(instrument: Instrument, plan: ActionPlan) -> Rows:
-    names = {e.id: e.title for e in instrument.elements}
+    names = instrument.labels()
     return [
         {
             "priority": names.get(a.element, a.element),

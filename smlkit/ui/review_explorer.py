@@ -76,7 +76,9 @@ class ReviewExplorer:
             field.control.observe(lambda _c: guarded(self.refresh, self._problem)(), names="value")
         self.blocks = {name: html_block("", f"smlkit-review-{name}") for name, _title in SECTIONS}
         self.element_field = Field(
-            "element", "Element", widgets.Dropdown(options=[(e.title, e.id) for e in self.instrument.elements])
+            "element",
+            "Element",
+            widgets.Dropdown(options=[(label, e) for e, label in self.instrument.labels().items()]),
         )
         self.element_field.control.observe(lambda _c: guarded(self.show_questions, self._problem)(), names="value")
         self.notes = text_field(
@@ -248,7 +250,7 @@ class ReviewExplorer:
         element = self.element_field.value
         records.save_notes(self.store, chosen.id, element, text, f"{self.notes_form.attempt_id}-notes")
         self.notes_form.clear_errors()
-        self.notes_form.status.ok(f"Notes on {self.instrument.element(element).title} saved.")
+        self.notes_form.status.ok(f"Notes on {self.instrument.label(element)} saved.")
 
     def build_report(self) -> tuple[str, bytes]:
         if self.report is None:

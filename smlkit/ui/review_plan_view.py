@@ -74,11 +74,11 @@ class PlanPanel:
         self.store = store
         self.round_name = round_name
         self.plan = records.plan(store, self.instrument, round_id)
-        names = {e.id: e.title for e in self.instrument.elements}
+        names = self.instrument.labels()
         first = [(f"{names[e]} (flagged)", e) for e in suggested if e in names]
-        rest = [(e.title, e.id) for e in self.instrument.elements if e.id not in set(suggested)]
+        rest = [(names[e.id], e.id) for e in self.instrument.elements if e.id not in set(suggested)]
         self.element.control.options = [("Choose…", None), *first, *rest]
-        self.element.value = None
+        self.element.control.index = 0
         self.form.clear_errors()
         self.form.status.clear()
         self._render()
@@ -89,10 +89,12 @@ class PlanPanel:
             self.table.value = rows_html(rows, f"Action plan for {self.round_name}")
         else:
             self.table.value = '<p class="smlkit-note">No actions yet. Choose a priority and add the first one.</p>'
-        names = {e.id: e.title for e in self.instrument.elements}
+        names = self.instrument.labels()
         self.remove_choice.control.options = [
             (f"{names.get(a.element, a.element)}: {a.action[:60]}", i) for i, a in enumerate(self.plan.actions)
         ]
+        if self.plan.actions:
+            self.remove_choice.control.index = 0
         self.remove_box.layout.display = None if self.plan.actions else "none"
 
     def add(self) -> None:
@@ -108,7 +110,7 @@ class PlanPanel:
         records.save_plan(self.store, self.plan, f"{self.form.attempt_id}-plan")
         for field in (self.action, self.owner, self.due, self.measure):
             field.value = ""
-        self.element.value = None
+        self.element.control.index = 0
         self._render()
         self.form.status.ok(f"Added. The plan has {len(self.plan.actions)} action(s); it is saved for everyone.")
         self.on_change()

@@ -27,19 +27,17 @@ VIEWS = (("My own view, as a member of staff", STAFF), ("The leadership team's a
 class ElementFields:
     """The three inputs for one element: level, priority flag and evidence note."""
 
-    def __init__(self, element, options) -> None:
+    def __init__(self, element, options, label: str) -> None:
         self.id = element.id
-        self.level = choice_field(
-            f"{element.id}-level", f"How far has the school got with {element.title.lower()}?", options
-        )
+        self.level = choice_field(f"{element.id}-level", f"How far has the school got with {label.lower()}?", options)
         self.priority = Field(
             f"{element.id}-priority",
-            f"{element.title} should be a priority for us",
+            f"{label} should be a priority for us",
             widgets.Checkbox(value=False, indent=False),
         )
         self.evidence = text_field(
             f"{element.id}-evidence",
-            f"Evidence for your rating of {element.title.lower()} (optional)",
+            f"Evidence for your rating of {label.lower()} (optional)",
             hint=f"What you have seen that makes you say so. Up to {MAX_NOTE} characters.",
             multiline=True,
         )
@@ -90,7 +88,8 @@ class ReviewRating:
         )
         self.about = widgets.VBox([self.department.box, self.role.box])
         options = list(self.scale.options())
-        self.elements = [ElementFields(e, options) for e in self.instrument.elements]
+        labels = self.instrument.labels()
+        self.elements = [ElementFields(e, options, labels[e.id]) for e in self.instrument.elements]
         by_id = {f.id: f for f in self.elements}
         sections: list[widgets.Widget] = [self.view.box, self.about]
         for framework in self.instrument.frameworks:

@@ -51,7 +51,7 @@ def test_staff_rate_the_school_and_their_ratings_come_back(workshop, new_context
 
     page.get_by_label("Your department").select_option("Science")
     page.get_by_label("Your role").select_option("Teaching assistant")
-    level_group(page, "Assessment for learning").first.get_by_role("radio", name="3 – Established").check()
+    level_group(page, "Assessment for learning (DfES components)").get_by_role("radio", name="3 – Established").check()
     level_group(page, "Mentoring and coaching").get_by_role("radio", name="Don't know").check()
     page.get_by_label("Mentoring and coaching should be a priority for us").check()
     evidence = page.get_by_label("Evidence for your rating of mentoring and coaching (optional)")
