@@ -161,3 +161,22 @@ def test_element_titles_that_repeat_carry_their_framework():
     assert labels["dfes-assessment-for-learning"] == "Assessment for learning (DfES components)"
     assert labels["gate-assessment-for-learning"] == "Assessment for learning (Gateways)"
     assert labels["mgmt-ict"] == "Information and communication technology"
+
+
+def test_a_head_starts_a_follow_up_round_and_staff_then_rate_in_it(store):
+    rate(store, levels={"mgmt-ict": 2})
+    page = explorer(store)
+    panel = page.rounds_panel
+    panel.name.value, panel.when.value = "Workshop round", "2027-01-01"
+    panel.form.save_button.click()
+    assert "already a round called &#x27;Workshop round&#x27;" in panel.form.summary.widget.value
+    panel.name.value, panel.when.value = "Follow-up, summer", "2027-13-01"
+    panel.form.save_button.click()
+    assert "real date" in panel.when.error
+    panel.name.value, panel.when.value = "Follow-up, summer", "2027-06-15"
+    panel.form.save_button.click()
+    assert page.round_field.value == "follow-up-summer"
+    assert [r.open for r in records.workshop_rounds(store)] == [False, True]
+    staff = rate(store, levels={"mgmt-ict": 3})
+    assert staff.round.id == "follow-up-summer" and "Follow-up, summer" in staff.intro.value
+    assert len(records.dataset(store, staff.round, page.instrument, staff.scale, page.school).staff) == 1

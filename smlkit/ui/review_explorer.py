@@ -35,6 +35,7 @@ from .download import DownloadButton, safe_filename
 from .forms import APOLOGY, READY_CLASS, Field, Form, StatusLine, escape, guarded, html_block, text_field
 from .review_charts import image_html, radar_png
 from .review_plan_view import PlanPanel, rows_html
+from .review_rounds import RoundPanel
 
 SECTIONS = (
     ("profile", "Whole-school profile"),
@@ -44,6 +45,7 @@ SECTIONS = (
     ("change", "Change since the baseline"),
     ("questions", "Questions for discussion"),
     ("plan", "Action plan"),
+    ("rounds", "Start a new round"),
 )
 
 
@@ -87,6 +89,7 @@ class ReviewExplorer:
         self.notes_form = Form([self.notes], "Save the notes", "notes")
         self.notes_form.on_save(self.save_notes)
         self.plan = PlanPanel(self.instrument, self.school)
+        self.rounds_panel = RoundPanel(self.school, self._opened)
         self.tables = DownloadButton("Download these tables (Excel)", self.build_report, name="report-xlsx")
         parts: list[widgets.Widget] = [self.status.widget, self.round_field.box, self.baseline_field.box]
         for name, title in SECTIONS:
@@ -96,6 +99,8 @@ class ReviewExplorer:
                 parts[-1:] = [self.element_field.box, self.blocks[name], self.notes_form.widget]
             if name == "plan":
                 parts.append(self.plan.widget)
+            if name == "rounds":
+                parts.append(self.rounds_panel.widget)
         parts.insert(3, self.tables.widget)
         self.widget = widgets.VBox(parts)
         self.widget.add_class("smlkit-review-explorer")
@@ -110,20 +115,28 @@ class ReviewExplorer:
             if visitor is None:
                 current_visitor()  # waits for the real request; the server has checked the key
             self.store = store or self.store or Store()
-            records.current_round(self.store, self.school)
-            self.rounds = records.all_rounds(self.store)
-            self.round_field.control.options = [(self._round_label(r), r.id) for r in self.rounds]
-            self.baseline_field.control.options = [("No comparison", None)] + [
-                (self._round_label(r), r.id) for r in self.rounds
-            ]
-            self.round_field.value = self.rounds[0].id  # observers refresh the page
+            self.rounds_panel.store = self.store
+            self._list_rounds(records.current_round(self.store, self.school).id)
             self.status.clear()
             self.widget.add_class(READY_CLASS)
 
         guarded(begin, self._problem)()
 
+    def _list_rounds(self, chosen: str) -> None:
+        self.rounds = records.all_rounds(self.store)
+        self.round_field.control.options = [(self._round_label(r), r.id) for r in self.rounds]
+        self.baseline_field.control.options = [("No comparison", None)] + [
+            (self._round_label(r), r.id) for r in self.rounds
+        ]
+        self.round_field.value = chosen  # observers refresh the page
+
+    def _opened(self, made: Round) -> None:
+        self._list_rounds(made.id)
+
     def _round_label(self, r: Round) -> str:
-        return f"{r.name} ({r.date})"
+        if not r.open or r.id.startswith("sample-"):
+            return f"{r.name} ({r.date})"
+        return f"{r.name} ({r.date}, open for rating)"
 
     def _problem(self, exc: SmlkitError | None) -> None:
         self.status.problem(APOLOGY if exc is None else f"The explorer could not be updated: {exc.message}")

@@ -22,7 +22,7 @@ from ..review_analysis import Dataset
 from ..review_plan import ActionPlan, plan_from_data
 from ..review_sample import ROUNDS, sample_round
 from ..review_scale import Scale
-from ..store import Store
+from ..store import Draft, Store
 
 log = logging.getLogger("smlkit.review")
 
@@ -56,8 +56,14 @@ def current_round(store: Store, school: School) -> Round:
     return made
 
 
-def save_round(store: Store, made: Round, save_id: str | None = None) -> None:
-    store.save(ROUND, made.id, made.as_data(), save_id=save_id)
+def open_round(store: Store, made: Round, existing: list[Round], attempt: str) -> None:
+    """Open a new round and close the others, together (so staff rate in exactly one)."""
+    drafts = [Draft(ROUND, made.id, made.as_data(), save_id=f"{attempt}-round")]
+    for r in existing:
+        if r.open:
+            closed = Round(r.id, r.name, r.date, r.scale, open=False)
+            drafts.append(Draft(ROUND, r.id, closed.as_data(), save_id=f"{attempt}-close-{r.id}"))
+    store.save_all(drafts)
 
 
 def sheet_from_record(instrument: Instrument, scale: Scale, school: School, data: Any, view: str) -> Sheet | None:
