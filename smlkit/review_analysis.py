@@ -78,6 +78,9 @@ class Breakdown:
     hidden: frozenset[str] = field(default_factory=frozenset)
     hidden_roles: frozenset[str] = field(default_factory=frozenset)
     total: int | None = None
+    roles: tuple[str, ...] = ()
+    role_respondents: Mapping[str, int | None] = field(default_factory=dict)
+    role_cells: Mapping[tuple[str, str], Summary] = field(default_factory=dict)
 
     def cell(self, department: str, element: str) -> Summary:
         return self.cells[(department, element)]
@@ -121,6 +124,15 @@ def breakdown(
         hidden |= set(extra_departments)
     if whole_hidden:
         hidden = set(respondent_counts)
+        hidden_roles = frozenset(roles or ())
+    role_counts = {r: sum(1 for s in staff if s.role == r) for r in roles or ()}
+    role_cells = {
+        (r, e): summarise(e, [s for s in staff if s.role == r])
+        if r not in hidden_roles and role_counts[r]
+        else Summary(e)
+        for r in roles or ()
+        for e in elements
+    }
     cells: dict[tuple[str, str], Summary] = {}
     for d in departments:
         for e in elements:
@@ -139,6 +151,9 @@ def breakdown(
         hidden=frozenset(hidden),
         hidden_roles=frozenset(hidden_roles),
         total=None if whole_hidden else total,
+        roles=tuple(roles or ()),
+        role_respondents={r: None if r in hidden_roles else n for r, n in role_counts.items()},
+        role_cells=role_cells,
     )
 
 

@@ -88,6 +88,23 @@ def respondent_row(report: Report) -> dict[str, Any]:
     return row
 
 
+def role_rows(instrument: Instrument, report: Report) -> Rows:
+    """Staff who rated, then the median per element, for each role (suppressed like departments)."""
+    t = report.table
+    first: dict[str, Any] = {"element": "staff who rated"}
+    for r in t.roles:
+        n = t.role_respondents[r]
+        first[r] = SUPPRESSED if n is None else n
+    rows = [first]
+    names = instrument.labels()
+    for element in instrument.elements:
+        row: dict[str, Any] = {"element": names[element.id]}
+        for r in t.roles:
+            row[r] = _cell(t.role_cells[(r, element.id)])
+        rows.append(row)
+    return rows
+
+
 def variation_rows(instrument: Instrument, report: Report) -> Rows:
     names = instrument.labels()
     return [
@@ -153,6 +170,7 @@ def report_tables(instrument: Instrument, scale: Scale, report: Report) -> list[
     return [
         ("Profile", profile_rows(instrument, scale, report)),
         ("Departments", [respondent_row(report), *heat_rows(instrument, report)]),
+        ("Roles", role_rows(instrument, report)),
         ("Variation", variation_rows(instrument, report)),
         ("Leadership vs staff", gap_rows(instrument, report)),
         ("Change since baseline", change_rows(instrument, report)),

@@ -294,6 +294,11 @@ def test_the_sample_school_has_sixty_staff_real_variation_and_a_suppressed_depar
         sample_round(instrument, school, scale, BASELINE),
     )
     assert "Learning support" in report.table.hidden
+    # The one senior leader is never shown on their own, in any column.
+    assert "Senior leader" in report.table.hidden_roles
+    assert report.table.role_respondents["Senior leader"] is None
+    assert all(report.table.role_cells[("Senior leader", e)].suppressed for e in report.table.elements)
+    assert report.table.role_respondents["Teacher"] > 20
     assert variation(report.table)[0].spread >= 1.5
     grown = changes(report.baseline_table.whole, report.table.whole, report.table.elements)
     assert any((c.delta or 0) >= 1 for c in grown), "the follow-up shows growth somewhere"
@@ -340,6 +345,7 @@ def test_the_report_workbook_marks_suppressed_departments_with_no_figures(instru
         "About",
         "Profile",
         "Departments",
+        "Roles",
         "Variation",
         "Leadership vs staff",
         "Change since baseline",

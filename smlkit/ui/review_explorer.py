@@ -26,6 +26,7 @@ from ..review_tables import (
     heat_rows,
     profile_rows,
     respondent_row,
+    role_rows,
     variation_rows,
 )
 from ..store import Store
@@ -40,6 +41,7 @@ from .review_rounds import RoundPanel
 SECTIONS = (
     ("profile", "Whole-school profile"),
     ("heat", "Departments side by side"),
+    ("roles", "Views by role"),
     ("variation", "Where departments differ most"),
     ("gaps", "Leadership view and staff view"),
     ("change", "Change since the baseline"),
@@ -193,20 +195,6 @@ class ReviewExplorer:
 
     def _show_heat(self) -> None:
         report = self.report
-        rows = [respondent_row(report), *heat_rows(self.instrument, report)]
-        columns = list(rows[0])
-        head = "".join(f'<th scope="col">{escape(c[:1].upper() + c[1:])}</th>' for c in columns)
-        body = []
-        for i, row in enumerate(rows):
-            cells = [f'<th scope="row">{escape(row["element"])}</th>']
-            for c in columns[1:]:
-                value = str(row[c])
-                if value == SUPPRESSED:
-                    cells.append('<td class="smlkit-suppressed">suppressed</td>')
-                else:
-                    css = "smlkit-count" if i == 0 else level_class(value)
-                    cells.append(f'<td class="{css}">{escape(value)}</td>')
-            body.append(f"<tr>{''.join(cells)}</tr>")
         hidden = sorted(report.table.hidden)
         note = (
             f"Groups of fewer than {self.school.minimum} staff are suppressed: no value and no count. "
@@ -215,11 +203,19 @@ class ReviewExplorer:
         )
         if hidden:
             note += f" Suppressed in this round: {', '.join(hidden)}."
-        self.blocks["heat"].value = (
-            f'<p class="smlkit-note">{escape(note)}</p><div class="smlkit-scroll" role="region" tabindex="0" '
-            'aria-labelledby="smlkit-review-heat-title"><table class="smlkit-table smlkit-heat">'
-            "<caption>Median staff rating by department (first row: how many staff rated)</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        rows = [respondent_row(report), *heat_rows(self.instrument, report)]
+        caption = "Median staff rating by department (first row: how many staff rated)"
+        self.blocks["heat"].value = f'<p class="smlkit-note">{escape(note)}</p>' + heat_table(rows, caption, "heat")
+        roles = sorted(report.table.hidden_roles)
+        note = (
+            "The same suppression applies, and a department or role is also hidden when comparing the two "
+            "tables would single out a small group (for example, the one teacher in a department of assistants)."
+        )
+        if roles:
+            note += f" Suppressed in this round: {', '.join(roles)}."
+        caption = "Median staff rating by role (first row: how many staff rated)"
+        self.blocks["roles"].value = f'<p class="smlkit-note">{escape(note)}</p>' + heat_table(
+            role_rows(self.instrument, report), caption, "roles"
         )
 
     def _show_tables(self) -> None:
@@ -271,6 +267,28 @@ class ReviewExplorer:
         chosen = self.report.dataset.round
         data = report_workbook(self.instrument, self.school, self.scale, self.report, self.plan.plan)
         return safe_filename(f"self-review {chosen.name}.xlsx"), data
+
+
+def heat_table(rows: list[dict], caption: str, name: str) -> str:
+    """A coloured table of medians; suppressed cells say so and show nothing else."""
+    columns = list(rows[0])
+    head = "".join(f'<th scope="col">{escape(c[:1].upper() + c[1:])}</th>' for c in columns)
+    body = []
+    for i, row in enumerate(rows):
+        cells = [f'<th scope="row">{escape(row["element"])}</th>']
+        for c in columns[1:]:
+            value = str(row[c])
+            if value == SUPPRESSED:
+                cells.append('<td class="smlkit-suppressed">suppressed</td>')
+            else:
+                css = "smlkit-count" if i == 0 else level_class(value)
+                cells.append(f'<td class="{css}">{escape(value)}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<div class="smlkit-scroll" role="region" tabindex="0" aria-labelledby="smlkit-review-{name}-title">'
+        f'<table class="smlkit-table smlkit-heat"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _empty(what: str) -> str:

@@ -99,6 +99,10 @@ def test_the_head_explores_the_sample_school_and_downloads_an_action_plan(worksh
     english = heat.locator(f"tbody tr td:nth-child({header.index('English') + 1})").all_inner_texts()
     assert english[0] == "10" and "suppressed" not in english
     expect(page.locator(".smlkit-review-heat")).to_contain_text("Suppressed in this round: Learning support")
+    roles = page.locator(".smlkit-review-roles table")
+    role_header = [h.strip() for h in roles.locator("thead th").all_inner_texts()]
+    senior = roles.locator(f"tbody tr td:nth-child({role_header.index('Senior leader') + 1})").all_inner_texts()
+    assert set(senior) == {"suppressed"}, "the one senior leader is never shown"
     variation = page.locator(".smlkit-review-variation table")
     first = variation.locator("tbody tr").first  # the widest spread comes first
     expect(first).to_contain_text("Student voice and choice")
