@@ -61,7 +61,7 @@ def test_a_rating_is_saved_as_a_version_and_comes_back_on_reload(store):
 
 
 def test_an_empty_or_incomplete_sheet_is_not_saved_and_says_why(store):
-    page = rate(store, department=None, role=None)
+    page = rate(store, department="", role="")
     assert "There is a problem" in page.form.summary.widget.value
     assert store.count(records.RATING) == 0
     page.department.value, page.role.value = "English", "Teacher"

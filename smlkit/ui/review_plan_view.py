@@ -42,7 +42,7 @@ class PlanPanel:
         self.element = Field(
             "plan-element",
             "Priority",
-            widgets.Dropdown(options=[("Choose…", None)], value=None),
+            widgets.Dropdown(options=[("Choose…", "")], value=""),
             hint="Elements the leadership view flagged come first, then those staff flagged most.",
         )
         self.action = text_field("plan-action", "Action", hint="What will be done.", multiline=True)
@@ -77,7 +77,7 @@ class PlanPanel:
         names = self.instrument.labels()
         first = [(f"{names[e]} (flagged)", e) for e in suggested if e in names]
         rest = [(names[e.id], e.id) for e in self.instrument.elements if e.id not in set(suggested)]
-        self.element.control.options = [("Choose…", None), *first, *rest]
+        self.element.control.options = [("Choose…", ""), *first, *rest]
         self.element.control.index = 0
         self.form.clear_errors()
         self.form.status.clear()

@@ -77,14 +77,14 @@ class ReviewRating:
         self.view = choice_field("view", "Whose view are you recording?", list(VIEWS), value=STAFF)
         self.view.box.layout.display = "none"
         self.view.control.observe(lambda _change: guarded(self._switch_view, self._could_not_start)(), names="value")
-        no_choice = [("Choose…", None)]
+        no_choice = [("Choose…", "")]
         self.department = Field(
             "department",
             "Your department",
-            widgets.Dropdown(options=no_choice + [(d, d) for d in self.school.departments], value=None),
+            widgets.Dropdown(options=no_choice + [(d, d) for d in self.school.departments], value=""),
         )
         self.role = Field(
-            "role", "Your role", widgets.Dropdown(options=no_choice + [(r, r) for r in self.school.roles], value=None)
+            "role", "Your role", widgets.Dropdown(options=no_choice + [(r, r) for r in self.school.roles], value="")
         )
         self.about = widgets.VBox([self.department.box, self.role.box])
         options = list(self.scale.options())
@@ -177,10 +177,8 @@ class ReviewRating:
         for element in self.elements:
             element.fill(ratings.get(element.id))
         if not self.leadership:
-            self.department.value = (
-                data.get("department") if data.get("department") in self.school.departments else None
-            )
-            self.role.value = data.get("role") if data.get("role") in self.school.roles else None
+            self.department.value = data.get("department") if data.get("department") in self.school.departments else ""
+            self.role.value = data.get("role") if data.get("role") in self.school.roles else ""
         if latest is None:
             self.form.status.clear()
         else:
