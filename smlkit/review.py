@@ -344,7 +344,7 @@ def check_sheet(
     problems: list[ValidationError] = []
     role = department = ""
     if view == STAFF:
-        for name, allowed, what in (("role", school.roles, "role"), ("department", school.departments, "department")):
+        for name, allowed, what in (("department", school.departments, "department"), ("role", school.roles, "role")):
             try:
                 value = check_choice(data.get(name), allowed, field=name, what=what)
             except ValidationError as exc:

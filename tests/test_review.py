@@ -123,8 +123,8 @@ def test_a_staff_sheet_needs_a_role_and_department_from_the_schools_lists(instru
     data = {"round": "r1", "department": "Hackers", "ratings": {"mgmt-ict": {"level": 3}}}
     _found, problems = check_sheet(instrument, scale, school, data)
     fields = [p.field for p in problems]
-    assert fields == ["role", "department"]
-    assert "not one of this school's departments" in problems[1].message
+    assert fields == ["department", "role"], "in the order the form shows them"
+    assert "not one of this school's departments" in problems[0].message
 
 
 @pytest.mark.parametrize("level", [True, 7, "7", "<b>3</b>", 2.5, [3]])
