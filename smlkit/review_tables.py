@@ -136,8 +136,8 @@ def gap_rows(instrument: Instrument, report: Report) -> Rows:
 
 
 def change_rows(instrument: Instrument, report: Report) -> Rows:
-    if report.baseline_table is None:
-        return []
+    if report.baseline_table is None or report.baseline.round.scale != report.dataset.round.scale:
+        return []  # ratings on two different scales cannot be compared level for level
     names = instrument.labels()
     found = changes(report.baseline_table.whole, report.table.whole, report.table.elements)
     return [

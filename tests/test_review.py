@@ -17,7 +17,7 @@ from smlkit.review_analysis import Dataset, breakdown, changes, profile_text, su
 from smlkit.review_plan import MAX_ACTIONS, Action, ActionPlan, check_action, plan_from_data
 from smlkit.review_sample import BASELINE, FOLLOW_UP, sample_round
 from smlkit.review_scale import DONT_KNOW
-from smlkit.review_tables import SUPPRESSED, build_report, heat_rows, respondent_row
+from smlkit.review_tables import SUPPRESSED, build_report, change_rows, heat_rows, respondent_row
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "review"
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -372,3 +372,12 @@ def test_an_empty_round_reports_without_failing(instrument, school, scale):
     report = build_report(instrument, school.departments, school.roles, school.minimum, Dataset(BASELINE, ()))
     book = load_workbook(io.BytesIO(report_workbook(instrument, school, scale, report)))
     assert book["Departments"]["J2"].value == SUPPRESSED
+
+
+def test_rounds_on_different_scales_are_not_compared(instrument, school, scale):
+    data = sample_round(instrument, school, scale, FOLLOW_UP)
+    other = Dataset(Round("six", "Six", "2024-01-01", "six-point"), data.staff)
+    report = build_report(instrument, school.departments, school.roles, school.minimum, data, other)
+    assert change_rows(instrument, report) == []
+    same = build_report(instrument, school.departments, school.roles, school.minimum, data, data)
+    assert {r["change"] for r in change_rows(instrument, same)} == {"0"}

@@ -180,3 +180,23 @@ def test_a_head_starts_a_follow_up_round_and_staff_then_rate_in_it(store):
     staff = rate(store, levels={"mgmt-ict": 3})
     assert staff.round.id == "follow-up-summer" and "Follow-up, summer" in staff.intro.value
     assert len(records.dataset(store, staff.round, page.instrument, staff.scale, page.school).staff) == 1
+
+
+def test_a_round_on_the_six_point_scale_is_rated_on_six_levels(store):
+    six = records.Round("six", "Six-point round", "2026-01-10", "six-point", open=True)
+    store.save(records.ROUND, six.id, six.as_data())
+    page = rate(store, levels={"mgmt-ict": 6})
+    assert page.round.id == "six" and len(page.elements[0].level.control.options) == 7
+    assert "6 – Excellent" in [label for label, _v in page.elements[0].level.control.options]
+    saved = store.latest(records.RATING, "six", page.participant_id)
+    assert saved.data["ratings"]["mgmt-ict"]["level"] == 6
+
+
+def test_erasing_a_person_removes_their_ratings_from_the_explorer(store):
+    tokens = [new_token() for _ in range(5)]
+    for token in tokens:
+        rate(store, levels={"mgmt-ict": 2}, token=token)
+    assert "5 members of staff rated" in explorer(store).blocks["profile"].value
+    store.erase_participant(store.participant_for_token(tokens[0]))
+    assert "Fewer than 5 members of staff" in explorer(store).blocks["profile"].value
+    assert len(records.export_rows(store)) == 4

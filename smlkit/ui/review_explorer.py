@@ -233,6 +233,11 @@ class ReviewExplorer:
         change = change_rows(self.instrument, report)
         if report.baseline is None:
             self.blocks["change"].value = '<p class="smlkit-note">Choose a baseline above to compare with.</p>'
+        elif not change:
+            self.blocks["change"].value = (
+                '<p class="smlkit-note">The two rounds were rated on different scales, so their levels cannot '
+                "be compared.</p>"
+            )
         else:
             caption = f"Median staff rating: {report.baseline.round.name} and {report.dataset.round.name}"
             self.blocks["change"].value = rows_html(change, caption)

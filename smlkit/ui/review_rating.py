@@ -125,7 +125,12 @@ class ReviewRating:
             self.store = store or self.store or Store()
             self.participant_id = self.store.participant_for_token(who.token)
             self.round = records.current_round(self.store, self.school)
-            self.scale = content.review_scale(self.round.scale)
+            scale = content.review_scale(self.round.scale)
+            if scale != self.scale:  # the round is on another scale than the school's usual one
+                self.scale = scale
+                for element in self.elements:
+                    element.level.control.options = list(scale.options())
+                    element.level.value = None
             self._show_intro()
             if who.is_facilitator:
                 self.view.box.layout.display = None
