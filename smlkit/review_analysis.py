@@ -258,3 +258,23 @@ def spread_text(summary: Summary) -> str:
     if not summary.rated:
         return ""
     return f"{format_level(summary.low)}–{format_level(summary.high)}"
+
+
+def change_text(instrument: Instrument, found: Sequence[Change], before: str, after: str) -> str:
+    """The text alternative of the change chart."""
+    names = instrument.labels()
+    rose = [c for c in found if c.delta is not None and c.delta > 0]
+    fell = [c for c in found if c.delta is not None and c.delta < 0]
+    same = [c for c in found if c.delta == 0]
+    missing = [c for c in found if c.delta is None]
+
+    def listed(items: Sequence[Change]) -> str:
+        return ", ".join(f"{names[c.element]} ({'+' if c.delta > 0 else ''}{format_level(c.delta)})" for c in items)
+
+    text = f"Chart of the median staff rating per element in {before} and in {after}. "
+    text += f"Rose on {len(rose)} element(s)" + (f": {listed(rose)}. " if rose else ". ")
+    text += f"Fell on {len(fell)}" + (f": {listed(fell)}. " if fell else ". ")
+    text += f"Unchanged on {len(same)}."
+    if missing:
+        text += f" Not compared (too few ratings in one round): {', '.join(names[c.element] for c in missing)}."
+    return text + " The same figures are in the table below the chart."

@@ -13,7 +13,16 @@ from smlkit import content
 from smlkit.errors import DataFileError, ValidationError
 from smlkit.io.review_report import plan_docx, report_workbook
 from smlkit.review import LEADERSHIP, STAFF, Rating, Round, Sheet, check_sheet, new_round
-from smlkit.review_analysis import Dataset, breakdown, changes, profile_text, summarise, variation, view_gaps
+from smlkit.review_analysis import (
+    Dataset,
+    breakdown,
+    change_text,
+    changes,
+    profile_text,
+    summarise,
+    variation,
+    view_gaps,
+)
 from smlkit.review_plan import MAX_ACTIONS, Action, ActionPlan, check_action, plan_from_data
 from smlkit.review_sample import BASELINE, FOLLOW_UP, sample_round
 from smlkit.review_scale import DONT_KNOW
@@ -265,6 +274,9 @@ def test_change_since_baseline_per_element(instrument):
     found = {c.element: c for c in changes(before.whole, after.whole, before.elements)}
     assert found["mgmt-ict"].delta == 2.0
     assert found["gate-mentoring"].after is None and found["gate-mentoring"].delta is None
+    text = change_text(instrument, list(found.values()), "Baseline", "Follow-up")
+    assert "Rose on 1 element(s): Information and communication technology (+2)." in text
+    assert "Fell on 0." in text and "Not compared (too few ratings in one round): " in text
 
 
 def test_the_chart_text_alternative_says_what_the_profile_shows(instrument, scale):

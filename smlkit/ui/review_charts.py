@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from ..review import Element
-from ..review_analysis import Summary
+from ..review_analysis import Change, Summary
 from ..review_scale import Scale
 from .forms import escape
 
@@ -57,3 +57,32 @@ def image_html(png: bytes, alt: str, css: str = "smlkit-chart") -> str:
     """An ``<img>`` carrying the chart, with its text alternative (escaped)."""
     data = base64.b64encode(png).decode("ascii")
     return f'<img class="{escape(css)}" src="data:image/png;base64,{data}" alt="{escape(alt)}">'
+
+
+def change_png(labels: Sequence[str], changes: Sequence[Change], scale: Scale) -> bytes:
+    """Each element's median in the baseline (grey) and this round (blue), joined by a line."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 0.32 * len(changes) + 1.2), dpi=90)
+    axes = figure.add_subplot()
+    rows = list(range(len(changes)))[::-1]
+    for y, change in zip(rows, changes, strict=True):
+        if change.before is not None and change.after is not None:
+            axes.plot([change.before, change.after], [y, y], color="#6f777b", linewidth=1.5)
+        if change.before is not None:
+            axes.plot(change.before, y, "o", color="#b1b4b6", markersize=7)
+        if change.after is not None:
+            axes.plot(change.after, y, "o", color="#08519c", markersize=7)
+    axes.plot([], [], "o", color="#b1b4b6", label="baseline")
+    axes.plot([], [], "o", color="#08519c", label="this round")
+    axes.set_yticks(rows)
+    axes.set_yticklabels(labels, fontsize=8)
+    axes.set_xlim(scale.lowest - 0.3, scale.highest + 0.3)
+    axes.set_xticks(list(scale.values))
+    axes.set_xticklabels([f"{lv.value} {lv.label}" for lv in scale.levels], fontsize=8)
+    axes.grid(axis="x", color="#e8e8e8")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, fontsize=8, frameon=False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

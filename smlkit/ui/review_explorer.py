@@ -15,7 +15,7 @@ from .. import content
 from ..errors import SmlkitError, ValidationError
 from ..io.review_report import report_workbook
 from ..review import Round, check_note
-from ..review_analysis import profile_text
+from ..review_analysis import change_text, changes, profile_text
 from ..review_plan import suggested_priorities
 from ..review_tables import (
     SUPPRESSED,
@@ -34,7 +34,7 @@ from ..visitor import Visitor, current_visitor
 from . import review_records as records
 from .download import DownloadButton, safe_filename
 from .forms import APOLOGY, READY_CLASS, Field, Form, StatusLine, escape, guarded, html_block, text_field
-from .review_charts import image_html, radar_png
+from .review_charts import change_png, image_html, radar_png
 from .review_plan_view import PlanPanel, rows_html
 from .review_rounds import RoundPanel
 
@@ -239,8 +239,16 @@ class ReviewExplorer:
                 "be compared.</p>"
             )
         else:
-            caption = f"Median staff rating: {report.baseline.round.name} and {report.dataset.round.name}"
-            self.blocks["change"].value = rows_html(change, caption)
+            before, after = report.baseline.round.name, report.dataset.round.name
+            found = changes(report.baseline_table.whole, report.table.whole, report.table.elements)
+            labels = self.instrument.labels()
+            alt = change_text(self.instrument, found, before, after)
+            png = change_png([labels[c.element] for c in found], found, self.scale)
+            caption = f"Median staff rating: {before} and {after}"
+            self.blocks["change"].value = (
+                f'<figure class="smlkit-figure">{image_html(png, alt)}<figcaption>{escape(alt)}</figcaption></figure>'
+                + rows_html(change, caption)
+            )
 
     def show_questions(self) -> None:
         element = self.instrument.element(self.element_field.value)
