@@ -132,16 +132,23 @@ def test_notes_and_the_action_plan_are_kept_and_escaped(store):
     assert len(store.history(records.PLAN, "sample-follow-up")) == 2, "the removal is a new version"
     name, data = plan.build_docx()
     assert name.endswith(".docx") and data[:2] == b"PK"
+    name, data = page.build_report()
+    book = load_workbook(io.BytesIO(data))
+    notes = list(book["Leadership notes"].iter_rows(values_only=True))
+    assert notes[1][1] == HOSTILE
 
 
 def test_the_days_record_has_a_self_review_sheet_without_names(store):
-    rate(store, department="English", role="Middle leader", levels={"gate-mentoring": "dont-know"})
+    page = rate(store, department="English", role="Middle leader", levels={"gate-mentoring": "dont-know"})
+    page.elements[0].evidence.value = "=SUM(A1)"
+    page.form.save_button.click()
     book = load_workbook(io.BytesIO(day_record.day_workbook(store)))
     rows = list(book["Self-review ratings"].iter_rows(values_only=True))
     header = rows[0]
     row = dict(zip(header, rows[1], strict=False))
     assert (row["department"], row["role"], row["gate-mentoring"]) == ("English", "Middle leader", "dont-know")
     assert "shown as" not in header
+    assert "=SUM(A1)" in row["evidence notes"] and not str(row["evidence notes"]).startswith("=")
 
 
 def test_review_report_command_writes_the_tables_with_suppression(store, tmp_path, capsys):

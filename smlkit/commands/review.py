@@ -48,7 +48,8 @@ def run_report(args: argparse.Namespace) -> int:
     baseline = records.load_dataset(store, before) if before else None
     report = build_report(instrument, school.departments, school.roles, school.minimum, data, baseline)
     plan = records.plan(store, instrument, chosen.id)
-    out.write_bytes(report_workbook(instrument, school, content.review_scale(chosen.scale), report, plan))
+    notes = records.notes_for_round(store, chosen.id)
+    out.write_bytes(report_workbook(instrument, school, content.review_scale(chosen.scale), report, plan, notes))
     hidden = ", ".join(sorted(report.table.hidden)) or "none"
     print(f"Wrote {out}: round '{chosen.name}', {len(data.staff)} staff sheet(s); suppressed departments: {hidden}.")
     return 0

@@ -7,7 +7,7 @@ on screen: a suppressed cell reads "suppressed" and has no count.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from docx import Document
 from docx.shared import Pt
@@ -43,9 +43,14 @@ def about_rows(school: School, report: Report, scale: Scale) -> Rows:
 
 
 def report_workbook(
-    instrument: Instrument, school: School, scale: Scale, report: Report, plan: ActionPlan | None = None
+    instrument: Instrument,
+    school: School,
+    scale: Scale,
+    report: Report,
+    plan: ActionPlan | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Every table of the explorer, one sheet each, then the action plan if there is one."""
+    """Every table of the explorer, one sheet each, then the action plan and the team's notes."""
     book = Workbook()
     book.remove(book.active)
     _write_sheet(book, "About", about_rows(school, report, scale))
@@ -53,6 +58,10 @@ def report_workbook(
         _write_sheet(book, title, rows)
     if plan is not None:
         _write_sheet(book, "Action plan", plan_rows(instrument, plan))
+    if notes:
+        labels = instrument.labels()
+        rows = [{"element": labels[e], "notes": notes[e]} for e in instrument.element_ids if e in notes]
+        _write_sheet(book, "Leadership notes", rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -278,7 +278,8 @@ class ReviewExplorer:
         if self.report is None:
             raise ValidationError("Choose a round first.")
         chosen = self.report.dataset.round
-        data = report_workbook(self.instrument, self.school, self.scale, self.report, self.plan.plan)
+        notes = records.notes_for_round(self.store, chosen.id)
+        data = report_workbook(self.instrument, self.school, self.scale, self.report, self.plan.plan, notes)
         return safe_filename(f"self-review {chosen.name}.xlsx"), data
 
 

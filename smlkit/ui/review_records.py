@@ -112,6 +112,16 @@ def notes(store: Store, round_id: str, element: str) -> str:
     return text if isinstance(text, str) else ""
 
 
+def notes_for_round(store: Store | None, round_id: str) -> dict[str, str]:
+    """The team's latest notes on each element in one round (elements with notes only)."""
+    found = {}
+    for record in store.latest_each(NOTES) if store is not None else []:
+        data = record.data if isinstance(record.data, dict) else {}
+        if data.get("round") == round_id and isinstance(data.get("notes"), str) and data["notes"].strip():
+            found[str(data.get("element"))] = data["notes"]
+    return found
+
+
 def save_notes(store: Store, round_id: str, element: str, text: str, save_id: str) -> None:
     store.save(NOTES, f"{round_id}/{element}", {"round": round_id, "element": element, "notes": text}, save_id=save_id)
 
@@ -147,6 +157,12 @@ def export_rows(store: Store) -> list[dict[str, Any]]:
                     element: (value.get("level") if isinstance(value, dict) else None)
                     for element, value in ratings.items()
                 },
+                "evidence notes": {
+                    element: value["evidence"]
+                    for element, value in ratings.items()
+                    if isinstance(value, dict) and value.get("evidence")
+                }
+                or "",
             }
         )
     return rows
