@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from smlkit import room  # noqa: E402
 from smlkit.store import Store  # noqa: E402
-from tests.browser.conftest import LAUNCH_ARGS  # noqa: E402
 from tests.browser.workshop_server import start_workshop, stop_workshop  # noqa: E402
+from tests.conftest import LAUNCH_ARGS  # noqa: E402
 
 PROMPT = "how-who-helps"
 COUNT_IS = "n => (document.querySelector('.smlkit-count-number') || {}).textContent === String(n)"

@@ -135,6 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve one person's workbook for JupyterHub: the Hub signs people in, its admins are the "
         "facilitators, and it sets the address and prefix (see deploy/README.md)",
     )
+    workshop.add_argument(
+        "--programme",
+        default=None,
+        help="which timetable the landing page shows: day (default) or twilight ($SMLKIT_PROGRAMME)",
+    )
+    workshop.add_argument(
+        "--track",
+        default=None,
+        help="the room's phase: secondary (default, Years 7-11) or primary (Years 5-6) ($SMLKIT_TRACK); "
+        "it chooses the examples, sample agreements and rehearsal scenarios",
+    )
     workshop.set_defaults(handler=run_workshop, explicit=frozenset())
     for register in _command_registrars():
         register(sub)
@@ -261,6 +272,7 @@ def run_workshop(args: argparse.Namespace) -> int:
     from .store import Store
 
     options = workshop_options(args)
+    programme, track = choose_plan(args)
     db_url = options.db_url
     store = Store(db_url)  # create or migrate the schema now, so a bad URL fails before serving
     retention = retention_days(args, options)
@@ -285,6 +297,7 @@ def run_workshop(args: argparse.Namespace) -> int:
             print("\n".join(lines), flush=True)
             return
         lines = ["", "The SML Workbook is being served.", f"  Open: {local}"]
+        lines.append(f"  Programme: {programme.title} ({programme.times}); track: {track.title}")
         if shared:
             for address in lan_addresses() or ["<this machine's address>"]:
                 lines.append(f"  Join URL for the room: http://{address}:{options.port}{path}?token={options.token}")
@@ -302,6 +315,20 @@ def run_workshop(args: argparse.Namespace) -> int:
     tornado.ioloop.IOLoop.current().add_callback(announce)
     app.start()
     return 0
+
+
+def choose_plan(args: argparse.Namespace, env: Mapping[str, str] | None = None):
+    """The programme and track asked for (option, else environment, else the plan's first), checked;
+    recorded in the environment so the landing page and the kernels use the same ones."""
+    from . import content
+
+    env = os.environ if env is None else env
+    plan = content.course()
+    programme = plan.programme(args.programme or env.get(content.PROGRAMME_ENV) or None)
+    track = plan.track(args.track or env.get(content.TRACK_ENV) or None)
+    os.environ[content.PROGRAMME_ENV] = programme.id
+    os.environ[content.TRACK_ENV] = track.id
+    return programme, track
 
 
 def _retention_line(days: int, purged: list) -> str:

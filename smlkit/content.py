@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import cache, lru_cache
 from pathlib import Path
@@ -13,9 +14,14 @@ from .course import Course, course_from_data
 from .errors import DataFileError
 from .moderation import WordFilter
 from .paths import PACKAGE_DIR, data_dir
+from .programme import Programme, Track
 from .prompts import PromptLibrary, library_from_data, library_problems
 from .respondents import RespondentGroups, groups_from_data
 from .scenarios import Principles, principles_from_data
+
+#: The programme (timetable) and track (phase) this workshop runs, set by ``smlkit workshop``.
+PROGRAMME_ENV = "SMLKIT_PROGRAMME"
+TRACK_ENV = "SMLKIT_TRACK"
 
 
 @cache
@@ -138,6 +144,16 @@ def principles() -> Principles:
 def respondent_groups() -> RespondentGroups:
     """The packaged roles and departments list (read once per process)."""
     return load_respondent_groups()
+
+
+def programme() -> Programme:
+    """The programme this workshop runs ($SMLKIT_PROGRAMME, else the plan's first)."""
+    return course().programme(os.environ.get(PROGRAMME_ENV) or None)
+
+
+def track() -> Track:
+    """The track (primary or secondary) this workshop runs ($SMLKIT_TRACK, else the plan's first)."""
+    return course().track(os.environ.get(TRACK_ENV) or None)
 
 
 # ---- heads' self-review (issue 7) ----

@@ -29,9 +29,11 @@ from jupyter_server.utils import url_path_join
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from . import access, content, hub
+from . import access, content, hub, timetable
 from .course import Course
+from .errors import SmlkitError
 from .paths import notebooks_dir, share_dir
+from .programme import clock_of as programme_clock
 
 AUDIENCE_LABELS = {"staff": "staff", "facilitator": "facilitators", "head": "heads and leaders"}
 
@@ -103,6 +105,7 @@ class _WorkbookPage:
                 is_facilitator=self.visitor_is_facilitator(),
                 hub_user=self.hub_user(),
                 hub_home=self.settings.get("smlkit_hub_home", ""),
+                nav=timetable.navigation(self.course, content.programme()),
                 **values,
             )
         )
@@ -127,7 +130,29 @@ class LandingHandler(_WorkbookPage, JupyterHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         self.ensure_participant()
-        self.render_page("landing.html.j2")
+        course = self.course
+        running = content.programme()
+        notice = ""
+        try:
+            shown = course.programme(self.get_argument("programme", "") or running.id)
+        except SmlkitError:
+            shown, notice = running, "There is no timetable by that name; this is the one the workshop runs."
+        try:
+            minute = timetable.clock_minute(self.get_argument("at", "") or None)
+        except SmlkitError as exc:
+            minute, notice = timetable.clock_minute(None), f"{exc.message}; the timetable shows the time now."
+        track = content.track()
+        self.render_page(
+            "landing.html.j2",
+            programme=shown,
+            running=running,
+            others=[p for p in course.programmes if p.id != shown.id],
+            track=track,
+            sessions=timetable.timetable(course, shown, track, minute),
+            clock=programme_clock(minute),
+            preview=bool(self.get_argument("at", "")),
+            notice=notice,
+        )
 
 
 class KeyHandler(_WorkbookPage, JupyterHandler):
@@ -286,6 +311,17 @@ def voila_config(course: Course) -> dict:
         if dash.preheat > 0 and not dash.needs_key:
             pools[dash.notebook] = {"pool_size": dash.preheat}
     config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools
+    nav = [
+        {
+            "number": item.number,
+            "title": item.title,
+            "href": item.href,
+            "notebooks": " ".join(item.notebooks),
+            "session": item.session,
+        }
+        for item in timetable.navigation(course, content.programme())
+    ]
+    config["VoilaConfiguration"]["resources"] = {"smlkit": {"title": course.title, "nav": nav}}
     return config
 
 

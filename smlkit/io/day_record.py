@@ -27,6 +27,7 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("Where are you now", "smlkit.ui.where_now:export_rows"),
     ("Workshop wall", "smlkit.ui.wall:export_rows"),
     ("Mentoring rehearsal", "smlkit.ui.scenario_records:export_rows"),
+    ("Evaluation", "smlkit.ui.evaluation:export_rows"),
     ("Self-review ratings", "smlkit.ui.review_records:export_rows"),
 )
 

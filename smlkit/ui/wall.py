@@ -212,12 +212,24 @@ class Wall:
                 ]
                 return
             self.store = store or self.store or Store()
+            self._offer_session_sequence()
             self.refresh(force=True)
             self._enable(True)
             self.live.start()
             self.widget.add_class(READY_CLASS)
 
         guarded(begin, self._problem)()
+
+    def _offer_session_sequence(self) -> None:
+        """Start the chooser on the questions for the session running now (or the track's)."""
+        from datetime import datetime
+
+        from ..programme import wall_sequence_at
+
+        now = datetime.now()
+        wanted = wall_sequence_at(content.programme(), content.track(), now.hour * 60 + now.minute)
+        if wanted and wanted in [value for _label, value in self.chooser.sequence.control.options]:
+            self.chooser.sequence.control.value = wanted
 
     # -- the room's state ------------------------------------------------------------------------
 

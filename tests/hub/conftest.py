@@ -11,14 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from ..browser.conftest import RequestLog, browser  # noqa: F401 - the session's Chromium
+from ..browser.conftest import RequestLog
 from .hub_server import Hub, missing_pieces, start_hub, stop_hub
 
 FACILITATORS = ["fran"]
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory, postgres, browser) -> Iterator[Hub]:  # noqa: F811
+def hub(tmp_path_factory, postgres, browser) -> Iterator[Hub]:
     missing = missing_pieces()
     if missing:
         reason = "JupyterHub's pieces are missing: " + ", ".join(missing)
@@ -41,7 +41,7 @@ def hub(tmp_path_factory, postgres, browser) -> Iterator[Hub]:  # noqa: F811
 
 
 @pytest.fixture
-def person(browser, hub):  # noqa: F811
+def person(browser, hub):
     """Factory for browser contexts, one per person; checks each made no request beyond the Hub."""
     made = []
 

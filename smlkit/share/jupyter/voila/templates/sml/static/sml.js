@@ -8,6 +8,7 @@
 //    feedback after a choice in the rehearsal), so keyboard and screen-reader users land on it.
 // 7. Groups of controls (checkboxes, ranking rows) are announced with their question (role=group);
 //    each ranking button's name says which option it moves ("Move up: Reading").
+// 8. The session navigation marks the session this page belongs to (aria-current).
 (function () {
   "use strict";
 
@@ -83,6 +84,20 @@
     });
   }
 
+  // The session this page belongs to is marked in the session navigation.
+  function markCurrentSession() {
+    var page = decodeURIComponent(window.location.pathname.split("/").pop() || "");
+    var wanted = new URLSearchParams(window.location.search).get("session");
+    var links = Array.prototype.slice.call(document.querySelectorAll(".sml-sessions a[data-smlkit-notebooks]"));
+    var mine = links.filter(function (link) {
+      return (link.getAttribute("data-smlkit-notebooks") || "").split(" ").indexOf(page) >= 0;
+    });
+    var chosen = mine.filter(function (link) { return link.getAttribute("data-smlkit-session") === wanted; })[0] || mine[0];
+    links.forEach(function (link) {
+      if (link === chosen) { link.setAttribute("aria-current", "true"); } else { link.removeAttribute("aria-current"); }
+    });
+  }
+
   function tidy() {
     adoptShell();
     labelRadioGroups();
@@ -91,6 +106,7 @@
     followNewDownloads();
     focusMarkedContent();
   }
+  markCurrentSession();
 
   var pending = false;
   new MutationObserver(function () {
