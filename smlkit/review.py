@@ -339,17 +339,19 @@ def check_sheet(
     """A sheet from form or stored data, and every problem found (in instrument order).
 
     Unknown elements are refused (a hand-edited or hostile payload cannot add rows);
-    a staff sheet must name a role and department from the school's lists.
+    a staff sheet may name a department and a role, each from the school's list, or
+    leave them blank (prefer not to say).
     """
     problems: list[ValidationError] = []
     role = department = ""
     if view == STAFF:
         for name, allowed, what in (("department", school.departments, "department"), ("role", school.roles, "role")):
-            try:
-                value = check_choice(data.get(name), allowed, field=name, what=what)
-            except ValidationError as exc:
-                problems.append(exc)
-                value = ""
+            value = ""
+            if data.get(name) not in (None, ""):
+                try:
+                    value = check_choice(data.get(name), allowed, field=name, what=what)
+                except ValidationError as exc:
+                    problems.append(exc)
             if name == "role":
                 role = value
             else:

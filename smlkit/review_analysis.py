@@ -20,6 +20,9 @@ from .review import LEADERSHIP, STAFF, Instrument, Round, Sheet
 from .review_scale import Scale, format_level
 from .suppression import minimum_group, suppressed_across
 
+#: The department or role of someone who preferred not to say.
+NOT_GIVEN = ""
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -107,8 +110,10 @@ def breakdown(
     elements = instrument.element_ids
     total = len(staff)
     whole_hidden = total < minimum
-    by_department = {d: [s for s in staff if s.department == d] for d in departments}
-    respondent_counts = {d: len(by_department[d]) for d in departments if by_department[d]}
+    # Staff who gave no department count as one more group that is never shown: the
+    # suppression then treats it as if an attacker could see it, which only hides more.
+    by_department = {d: [s for s in staff if s.department == d] for d in (*departments, NOT_GIVEN)}
+    respondent_counts = {d: len(group) for d, group in by_department.items() if group}
     # Ratings of each element per department (a department where nobody rated an element
     # shows "no ratings", which tells nothing about any one person's level).
     per_element = [
@@ -148,8 +153,8 @@ def breakdown(
         respondents={d: (None if d in hidden else respondent_counts.get(d, 0)) for d in departments},
         cells=cells,
         whole=whole,
-        hidden=frozenset(hidden),
-        hidden_roles=frozenset(hidden_roles),
+        hidden=frozenset(hidden) - {NOT_GIVEN},
+        hidden_roles=frozenset(hidden_roles) - {NOT_GIVEN},
         total=None if whole_hidden else total,
         roles=tuple(roles or ()),
         role_respondents={r: None if r in hidden_roles else n for r, n in role_counts.items()},

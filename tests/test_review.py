@@ -128,12 +128,13 @@ def test_scale_levels_out_of_order_are_refused(tmp_path):
 # ---- ratings ----------------------------------------------------------------------------------------
 
 
-def test_a_staff_sheet_needs_a_role_and_department_from_the_schools_lists(instrument, scale, school):
-    data = {"round": "r1", "department": "Hackers", "ratings": {"mgmt-ict": {"level": 3}}}
+def test_department_and_role_are_optional_but_only_from_the_schools_lists(instrument, scale, school):
+    data = {"round": "r1", "department": "Hackers", "role": "Spy", "ratings": {"mgmt-ict": {"level": 3}}}
     _found, problems = check_sheet(instrument, scale, school, data)
-    fields = [p.field for p in problems]
-    assert fields == ["department", "role"], "in the order the form shows them"
+    assert [p.field for p in problems] == ["department", "role"], "in the order the form shows them"
     assert "not one of this school's departments" in problems[0].message
+    found, problems = check_sheet(instrument, scale, school, {"ratings": {"mgmt-ict": {"level": 3}}})
+    assert not problems and (found.department, found.role) == ("", "")
 
 
 @pytest.mark.parametrize("level", [True, 7, "7", "<b>3</b>", 2.5, [3]])
@@ -210,6 +211,15 @@ def test_a_small_department_is_suppressed_and_cannot_be_recovered_from_the_total
     assert sci.suppressed and table.respondents["Science"] is None
     assert table.cell("English", "mgmt-ict").median == 3.0 and table.respondents["English"] == 8
     assert table.total == 25 and table.whole["mgmt-ict"].n == 25
+
+
+def test_staff_who_give_no_department_cannot_be_worked_out_from_the_total(instrument):
+    sheets = people("English", 8, {"mgmt-ict": 3}) + people("Science", 6, {"mgmt-ict": 2})
+    sheets += people("Humanities", 9, {"mgmt-ict": 4}) + people("", 2, {"mgmt-ict": 1})
+    table = breakdown(instrument, ["English", "Science", "Humanities"], sheets, 5)
+    assert table.total == 25 and table.whole["mgmt-ict"].n == 25
+    # Total minus the departments shown would be the two who gave none: Science is hidden too.
+    assert table.hidden == {"Science"} and table.respondents["English"] == 8
 
 
 def test_one_dont_know_in_a_department_of_five_hides_the_department(instrument):

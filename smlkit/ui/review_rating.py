@@ -1,7 +1,7 @@
-"""Rate our school: a member of staff rates each element of the self-review.
+"""School self-review: a member of staff rates each element of the self-review.
 
-They choose their role and department from the school's lists (nothing else about
-them is asked), then for each element give a level on the school's scale (or "don't
+They may give their department and role from the school's lists, or prefer not to
+say (nothing else about them is asked), then for each element give a level on the school's scale (or "don't
 know"), an optional evidence note and a priority flag. Every save is a new version;
 on reload their latest sheet comes back. With the facilitator key, the same page
 records the leadership team's agreed view instead.
@@ -77,14 +77,16 @@ class ReviewRating:
         self.view = choice_field("view", "Whose view are you recording?", list(VIEWS), value=STAFF)
         self.view.box.layout.display = "none"
         self.view.control.observe(lambda _change: guarded(self._switch_view, self._could_not_start)(), names="value")
-        no_choice = [("Choose…", "")]
+        no_choice = [("Prefer not to say", "")]
         self.department = Field(
             "department",
-            "Your department",
+            "Your department (optional)",
             widgets.Dropdown(options=no_choice + [(d, d) for d in self.school.departments], value=""),
         )
         self.role = Field(
-            "role", "Your role", widgets.Dropdown(options=no_choice + [(r, r) for r in self.school.roles], value="")
+            "role",
+            "Your role (optional)",
+            widgets.Dropdown(options=no_choice + [(r, r) for r in self.school.roles], value=""),
         )
         self.about = widgets.VBox([self.department.box, self.role.box])
         options = list(self.scale.options())

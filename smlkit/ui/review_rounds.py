@@ -42,5 +42,5 @@ class RoundPanel:
         self.form.clear_errors()
         records.open_round(self.store, made, existing, self.form.attempt_id)
         self.name.value = self.when.value = ""
-        self.form.status.ok(f"'{made.name}' is open: staff who open Rate our school now rate in it.")
+        self.form.status.ok(f"'{made.name}' is open: staff who open School self-review now rate in it.")
         self.opened(made)
