@@ -152,3 +152,19 @@ def test_the_head_explores_the_sample_school_and_downloads_an_action_plan(worksh
     with page.expect_download() as info:
         page.get_by_role("button", name="Download these tables (Excel)").click()
     assert info.value.suggested_filename.endswith(".xlsx")
+
+
+def test_with_the_key_the_rating_page_records_the_leadership_view(workshop, new_context):
+    page = new_context().new_page()
+    sign_in(page, workshop)
+    open_dashboard(page, workshop.page_url(RATING))
+    expect(page.locator(".smlkit-review-rating.smlkit-ready")).to_be_visible(timeout=90_000)
+    whose = page.get_by_role("radiogroup", name="Whose view are you recording?")
+    whose.get_by_role("radio", name="The leadership team's agreed view").check()
+    expect(page.get_by_label("Your department (optional)")).to_be_hidden()
+    level_group(page, "Leading change").get_by_role("radio", name="4 – Embedded").check()
+    page.get_by_role("button", name="Save the leadership view").click()
+    expect(page.locator(".smlkit-form-review-rating .smlkit-status")).to_contain_text("Saved at", timeout=20_000)
+    screenshot(page, "review-rating-leadership")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
