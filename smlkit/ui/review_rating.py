@@ -29,7 +29,8 @@ class ElementFields:
 
     def __init__(self, element, options, label: str) -> None:
         self.id = element.id
-        self.level = choice_field(f"{element.id}-level", f"How far has the school got with {label.lower()}?", options)
+        inline = label[:1].lower() + label[1:]  # "assessment for learning (DfES components)"
+        self.level = choice_field(f"{element.id}-level", f"How far has the school got with {inline}?", options)
         self.priority = Field(
             f"{element.id}-priority",
             f"{label} should be a priority for us",
@@ -37,7 +38,7 @@ class ElementFields:
         )
         self.evidence = text_field(
             f"{element.id}-evidence",
-            f"Evidence for your rating of {label.lower()} (optional)",
+            f"Evidence for your rating of {inline} (optional)",
             hint=f"What you have seen that makes you say so. Up to {MAX_NOTE} characters.",
             multiline=True,
         )

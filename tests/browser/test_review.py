@@ -27,7 +27,8 @@ def sign_in(page, workshop) -> None:
 
 
 def level_group(page, element_title: str):
-    return page.get_by_role("radiogroup", name=f"How far has the school got with {element_title.lower()}?")
+    inline = element_title[:1].lower() + element_title[1:]
+    return page.get_by_role("radiogroup", name=f"How far has the school got with {inline}?")
 
 
 def test_staff_rate_the_school_and_their_ratings_come_back(workshop, new_context):
