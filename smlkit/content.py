@@ -175,3 +175,61 @@ def programme() -> Programme:
 def track() -> Track:
     """The track (primary or secondary) this workshop runs ($SMLKIT_TRACK, else the plan's first)."""
     return course().track(os.environ.get(TRACK_ENV) or None)
+
+
+# ---- heads' self-review (issue 7) ----
+
+
+def _built(loaded: datafile.Loaded, build):
+    """Build a core object from a loaded file; a cross-check failure names the file."""
+    try:
+        return build(loaded.data)
+    except DataFileError as exc:
+        raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
+
+
+def load_review_instrument(elements: Path | None = None, questions: Path | None = None):
+    """The self-review frameworks, elements and linked questions (``data/review/``)."""
+    from .review import instrument_from_data
+
+    elements_file = _load(elements, "review/elements.yaml", "review-elements", "the self-review elements")
+    questions_file = _load(questions, "review/questions.yaml", "review-questions", "the self-review questions")
+    try:
+        return instrument_from_data(elements_file.data, questions_file.data)
+    except DataFileError as exc:
+        where = questions_file.file if (exc.field or "").startswith("questions") else elements_file.file
+        raise DataFileError(exc.message, where=where, field=exc.field) from None
+
+
+def load_review_scale(scale_id: str = "four-level", path: Path | None = None):
+    """A rating scale from ``data/review/scales/<id>.yaml``."""
+    from .review_scale import scale_from_data
+
+    if path is None and not scale_id.replace("-", "").isalnum():
+        raise DataFileError(f"'{scale_id}' is not a scale name (use letters, digits and hyphens)", field="scale")
+    path = path or data_dir() / "review" / "scales" / f"{scale_id}.yaml"
+    if not path.exists():
+        raise DataFileError(f"there is no rating scale called '{scale_id}' in {path.parent}", field="scale")
+    return _built(_load(path, "", "review-scale", "the rating scale"), scale_from_data)
+
+
+def load_review_school(path: Path | None = None):
+    """The school taking part: departments, roles, scale and minimum group size."""
+    from .review import school_from_data
+
+    return _built(_load(path, "review/school.yaml", "review-school", "the school file"), school_from_data)
+
+
+@lru_cache(maxsize=1)
+def review_instrument():
+    return load_review_instrument()
+
+
+@lru_cache(maxsize=1)
+def review_school():
+    return load_review_school()
+
+
+@lru_cache(maxsize=4)
+def review_scale(scale_id: str = "four-level"):
+    return load_review_scale(scale_id)

@@ -29,6 +29,7 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("Mentoring rehearsal", "smlkit.ui.scenario_records:export_rows"),
     ("Evaluation", "smlkit.ui.evaluation:export_rows"),
     ("Learning agreements", "smlkit.ui.agreement_records:export_rows"),
+    ("Self-review ratings", "smlkit.ui.review_records:export_rows"),
 )
 
 Rows = list[dict[str, Any]]

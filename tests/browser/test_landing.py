@@ -33,7 +33,7 @@ def test_landing_lists_every_dashboard_with_audience_and_link(workshop, new_cont
 def test_landing_link_opens_the_dashboard(workshop, new_context):
     page = new_context().new_page()
     page.goto(workshop.url)
-    page.get_by_role("link", name="Where are you now?").click()
+    page.locator(".sml-dashboards").get_by_role("link", name="Where are you now?").click()
     page.wait_for_url("**/voila/render/where-are-you-now.ipynb")
     page.wait_for_selector("#loading", state="detached", timeout=90_000)
     expect(page.get_by_role("heading", name="Where are you now?", level=1)).to_be_visible()

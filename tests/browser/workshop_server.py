@@ -71,7 +71,7 @@ def start_workshop(
             env=run_env,
         )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the workshop server exited early:\n{log_path.read_text()}")

@@ -1,0 +1,211 @@
+"""The self-review dashboards driven as a kernel would drive them, its records, exports and command."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from smlkit import cli, content
+from smlkit.access import new_token
+from smlkit.io import day_record
+from smlkit.store import Store
+from smlkit.ui import review_records as records
+from smlkit.ui.review_explorer import ReviewExplorer
+from smlkit.ui.review_rating import ReviewRating
+from smlkit.visitor import Visitor
+
+HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'review.sqlite'}")
+
+
+def rate(store, department="Science", role="Teacher", levels=None, token=None, facilitator=False, leadership=False):
+    page = ReviewRating()
+    page.start(Visitor(token or new_token(), is_facilitator=facilitator), store=store)
+    if leadership:
+        page.view.value = "leadership"
+    else:
+        page.department.value, page.role.value = department, role
+    for element in page.elements:
+        if element.id in (levels or {}):
+            element.level.value = levels[element.id]
+    page.form.save_button.click()
+    return page
+
+
+def explorer(store) -> ReviewExplorer:
+    page = ReviewExplorer()
+    page.start(Visitor(new_token(), is_facilitator=True), store=store)
+    return page
+
+
+def test_a_rating_is_saved_as_a_version_and_comes_back_on_reload(store):
+    token = new_token()
+    first = rate(store, levels={"mgmt-ict": 2}, token=token)
+    assert first.form.status.text.startswith("Saved at") and "1 of 23" in first.form.status.text
+    first.elements[8].evidence.value = HOSTILE
+    first.elements[8].priority.value = True
+    first.form.save_button.click()
+    again = ReviewRating()
+    again.start(Visitor(token), store=store)
+    ict = next(e for e in again.elements if e.id == "mgmt-ict")
+    assert (ict.level.value, again.department.value) == (2, "Science")
+    assert again.elements[8].evidence.value == HOSTILE and again.elements[8].priority.value is True
+    pid = store.participant_for_token(token)
+    assert len(store.history(records.RATING, "workshop", pid)) == 2
+
+
+def test_an_empty_sheet_is_not_saved_and_department_and_role_may_be_left_out(store):
+    page = rate(store, department="English", role="Teacher")
+    assert "Rate at least one element" in page.form.summary.widget.value
+    assert store.count(records.RATING) == 0
+    page.department.value, page.role.value = "", ""
+    page.elements[0].level.value = 2
+    page.form.save_button.click()
+    saved = store.latest(records.RATING, "workshop", page.participant_id).data
+    assert (saved["department"], saved["role"]) == ("", "")
+    assert page.view.box.layout.display == "none", "staff are not offered the leadership view"
+
+
+def test_the_leadership_view_is_room_wide_and_shows_in_the_explorer(store):
+    lead = rate(store, facilitator=True, leadership=True, levels={"mgmt-ict": 4})
+    assert lead.form.save_button.description == "Save the leadership view"
+    assert store.latest(records.LEADERSHIP_KIND, "workshop").participant_id is None
+    for _ in range(5):
+        rate(store, levels={"mgmt-ict": 1})
+    page = explorer(store)
+    assert "5 members of staff rated" in page.blocks["profile"].value
+    assert "Information and communication technology" in page.blocks["gaps"].value
+    assert "+3" in page.blocks["gaps"].value
+    assert 'alt="Radar chart' in page.blocks["profile"].value
+
+
+def test_too_few_staff_shows_no_figures_and_no_chart(store):
+    rate(store, levels={"mgmt-ict": 3})
+    page = explorer(store)
+    profile = page.blocks["profile"].value
+    assert "Fewer than 5 members of staff have rated" in profile and "<img" not in profile
+    assert "Science" in page.blocks["heat"].value and ">3<" not in page.blocks["heat"].value
+
+
+def test_a_tampered_stored_sheet_is_skipped_not_shown(store):
+    for _ in range(5):
+        rate(store, levels={"mgmt-ict": 2})
+    pid = store.participant_for_token(new_token())
+    store.save(
+        records.RATING,
+        "workshop",
+        {"department": HOSTILE, "role": "Teacher", "ratings": {"mgmt-ict": {"level": 99}}},
+        participant_id=pid,
+    )
+    other = store.participant_for_token(new_token())
+    store.save(records.RATING, "workshop", {"ratings": "nonsense"}, participant_id=other)
+    page = explorer(store)
+    assert "5 members of staff rated" in page.blocks["profile"].value
+    assert "<img src=x" not in page.blocks["heat"].value
+
+
+def test_notes_and_the_action_plan_are_kept_and_escaped(store):
+    page = explorer(store)
+    page.round_field.value = "sample-follow-up"
+    assert "Learning support" in page.blocks["heat"].value and "suppressed" in page.blocks["heat"].value
+    page.notes.value = HOSTILE
+    page.notes_form.save_button.click()
+    assert records.notes(store, "sample-follow-up", page.element_field.value) == HOSTILE
+    plan = page.plan
+    plan.element.value = "gate-mentoring"
+    plan.action.value, plan.owner.value, plan.due.value, plan.measure.value = (
+        HOSTILE,
+        "Head",
+        "2026-05-01",
+        "More mentors",
+    )
+    plan.form.save_button.click()
+    assert "&lt;img src=x" in plan.table.value and "<img src=x" not in plan.table.value
+    assert records.plan(store, page.instrument, "sample-follow-up").actions[0].action == HOSTILE
+    plan.remove_choice.value = 0
+    plan.remove_button.click()
+    assert records.plan(store, page.instrument, "sample-follow-up").actions == ()
+    assert len(store.history(records.PLAN, "sample-follow-up")) == 2, "the removal is a new version"
+    name, data = plan.build_docx()
+    assert name.endswith(".docx") and data[:2] == b"PK"
+    name, data = page.build_report()
+    book = load_workbook(io.BytesIO(data))
+    notes = list(book["Leadership notes"].iter_rows(values_only=True))
+    assert notes[1][1] == HOSTILE
+
+
+def test_the_days_record_has_a_self_review_sheet_without_names(store):
+    page = rate(store, department="English", role="Middle leader", levels={"gate-mentoring": "dont-know"})
+    page.elements[0].evidence.value = "=SUM(A1)"
+    page.form.save_button.click()
+    book = load_workbook(io.BytesIO(day_record.day_workbook(store)))
+    rows = list(book["Self-review ratings"].iter_rows(values_only=True))
+    header = rows[0]
+    row = dict(zip(header, rows[1], strict=False))
+    assert (row["department"], row["role"], row["gate-mentoring"]) == ("English", "Middle leader", "dont-know")
+    assert "shown as" not in header
+    assert "=SUM(A1)" in row["evidence notes"] and not str(row["evidence notes"]).startswith("=")
+
+
+def test_review_report_command_writes_the_tables_with_suppression(store, tmp_path, capsys):
+    out = tmp_path / "report.xlsx"
+    argv = ["review", "report", "--db", f"sqlite:///{tmp_path / 'review.sqlite'}", "--round", "sample-follow-up"]
+    assert cli.main([*argv, "--baseline", "Sample school: baseline (autumn)", "--out", str(out)]) == 0
+    assert "suppressed departments: Learning support" in capsys.readouterr().out
+    book = load_workbook(out)
+    assert "Change since baseline" in book.sheetnames
+    assert cli.main([*argv[:-1], "no-such-round", "--out", str(out)]) == 2
+    assert "there is no round called 'no-such-round'" in capsys.readouterr().err
+    assert cli.main([*argv, "--out", str(tmp_path / "report.csv")]) == 2
+
+
+def test_element_titles_that_repeat_carry_their_framework():
+    labels = content.review_instrument().labels()
+    assert labels["dfes-assessment-for-learning"] == "Assessment for learning (DfES components)"
+    assert labels["gate-assessment-for-learning"] == "Assessment for learning (Gateways)"
+    assert labels["mgmt-ict"] == "Information and communication technology"
+
+
+def test_a_head_starts_a_follow_up_round_and_staff_then_rate_in_it(store):
+    rate(store, levels={"mgmt-ict": 2})
+    page = explorer(store)
+    panel = page.rounds_panel
+    panel.name.value, panel.when.value = "Workshop round", "2027-01-01"
+    panel.form.save_button.click()
+    assert "already a round called &#x27;Workshop round&#x27;" in panel.form.summary.widget.value
+    panel.name.value, panel.when.value = "Follow-up, summer", "2027-13-01"
+    panel.form.save_button.click()
+    assert "real date" in panel.when.error
+    panel.name.value, panel.when.value = "Follow-up, summer", "2027-06-15"
+    panel.form.save_button.click()
+    assert page.round_field.value == "follow-up-summer"
+    assert [r.open for r in records.workshop_rounds(store)] == [False, True]
+    staff = rate(store, levels={"mgmt-ict": 3})
+    assert staff.round.id == "follow-up-summer" and "Follow-up, summer" in staff.intro.value
+    assert len(records.dataset(store, staff.round, page.instrument, staff.scale, page.school).staff) == 1
+
+
+def test_a_round_on_the_six_point_scale_is_rated_on_six_levels(store):
+    six = records.Round("six", "Six-point round", "2026-01-10", "six-point", open=True)
+    store.save(records.ROUND, six.id, six.as_data())
+    page = rate(store, levels={"mgmt-ict": 6})
+    assert page.round.id == "six" and len(page.elements[0].level.control.options) == 7
+    assert "6 – Excellent" in [label for label, _v in page.elements[0].level.control.options]
+    saved = store.latest(records.RATING, "six", page.participant_id)
+    assert saved.data["ratings"]["mgmt-ict"]["level"] == 6
+
+
+def test_erasing_a_person_removes_their_ratings_from_the_explorer(store):
+    tokens = [new_token() for _ in range(5)]
+    for token in tokens:
+        rate(store, levels={"mgmt-ict": 2}, token=token)
+    assert "5 members of staff rated" in explorer(store).blocks["profile"].value
+    store.erase_participant(store.participant_for_token(tokens[0]))
+    assert "Fewer than 5 members of staff" in explorer(store).blocks["profile"].value
+    assert len(records.export_rows(store)) == 4
