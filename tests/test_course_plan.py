@@ -179,3 +179,16 @@ def test_the_facilitator_guide_follows_the_plans_timetables(course):
                 assert f"### {session.times} {session.title}" in guide, session.id
             if session.exercise and programme.id == "day":
                 assert session.exercise in guide, session.id
+
+
+def test_each_track_shows_its_own_sample_agreements(course):
+    from smlkit.ui.agreement_samples import samples_for, samples_html
+
+    primary, secondary = course.track("primary"), course.track("secondary")
+    assert [sid for sid, _a in samples_for(primary)] == list(primary.sample_agreements)
+    assert [sid for sid, _a in samples_for(secondary)] == list(secondary.sample_agreements)
+    years = {sid: a.learner.year_group for sid, a in samples_for(primary) + samples_for(secondary)}
+    assert years["year6-preparing-for-secondary"] == 6 and years["year10-gcse-and-post-16"] == 10
+    shown = samples_html(primary)
+    assert "Examples for Primary (Years 5–6)" in shown and "Year 6 pupil" in shown and "Year 10" not in shown
+    assert "<details" in shown

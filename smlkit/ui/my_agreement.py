@@ -31,6 +31,7 @@ from .agreement_goals import GoalCard
 from .agreement_history import HistoryPanel, Version
 from .agreement_records import export_rows
 from .agreement_room import RoomPanel
+from .agreement_samples import samples_html
 from .autosave import Autosave, Schedule, thread_timer
 from .download import DownloadButton, safe_filename
 from .forms import (
@@ -90,6 +91,7 @@ class MyAgreement:
         self.markdown = DownloadButton("Download as Markdown", self._build_markdown, name="export-markdown")
         self.history = HistoryPanel(self._restore)
         self.room = RoomPanel(self.guide, self._check)
+        self.samples = html_block("", "smlkit-samples")
 
         self.autosave = Autosave(
             self._autosave,
@@ -122,6 +124,7 @@ class MyAgreement:
             self.docx.widget,
             self.markdown.widget,
             self.history.widget,
+            self.samples,
             self.room.widget,
         ]
 
@@ -156,6 +159,7 @@ class MyAgreement:
             self.autosave.watch(*self.form.controls, *(f.control for f in self.identity.fields))
             self._show_feedback()
             self._show_history()
+            self.samples.value = samples_html(content.track())
             if who.is_facilitator:
                 self.room.show_for(self.store)
             self._enable(True)
