@@ -1,5 +1,9 @@
 """A full training room on one machine: 30 people arrive within 30 seconds and save answers.
 
+Each participant opens "Where are you now?" (two saves), "Answer the room's questions" (one
+answer to the question the facilitator has on the wall) and "My learning agreement" (one saved
+version), in that order, as a person moving through the morning would.
+
 Simulated participants are real Playwright browser contexts in one headless Chromium
 (each its own cookie jar, so each is a separate participant with its own kernel), driven
 with Playwright's async API. Baseline: the same journey made by ONE participant alone on
@@ -8,7 +12,8 @@ the same server, measured in the same run.
     python bench/room.py [--participants 30] [--arrival 30] [--seed 7]
 
 Prints, room vs single participant: time to interactive (median, p95) per dashboard,
-save-to-store latency (p95), peak memory per kernel and in total, and saves made vs found.
+save-to-store latency (p95), save-to-wall latency (p95: from an answer being in the store to the
+facilitator's wall counting it), peak memory per kernel and in total, and saves made vs found.
 Targets (issue 9): p95 time to interactive within 3x single; p95 save-to-wall under 2 s;
 under 150 MB per participant kernel; no lost or duplicated save.
 """
@@ -36,7 +41,9 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from smlkit import room  # noqa: E402
 from smlkit.store import Store  # noqa: E402
+from smlkit.ui import agreement_records  # noqa: E402
 from smlkit.ui.where_now import KEY as WHERE_KEY  # noqa: E402
 from smlkit.ui.where_now import KIND as WHERE_KIND  # noqa: E402
 
@@ -59,7 +66,10 @@ class Journey:
 
     tti: dict[str, float] = field(default_factory=dict)
     save_latency: list[float] = field(default_factory=list)
+    wall_latency: list[float] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    agreements: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -142,13 +152,61 @@ def _stored(store: Store, marker: str) -> bool:
     return any(r.data["answers"].get("where-now-learning") == marker for r in store.all_of(WHERE_KIND, WHERE_KEY))
 
 
-async def participant(browser, base: str, who: str, delay: float, store: Store) -> Journey:
+WALL_PROMPT = "how-who-helps"
+WALL_COUNT = "n => Number((document.querySelector('.smlkit-count-number') || {}).textContent || -1) >= n"
+
+
+def _answers_now(store: Store) -> tuple[int, set[str]]:
+    texts = {str(r.data.get("value")) for r in store.all_of(room.ANSWER_KIND, WALL_PROMPT)}
+    return len(store.latest_each(room.ANSWER_KIND, WALL_PROMPT)), texts
+
+
+async def answer_the_room(page, wall, base: str, journey: Journey, who: str, store: Store) -> None:
+    journey.tti["Answer the room's questions"] = await open_ready(page, f"{base}voila/render/answer-the-room.ipynb")
+    box = page.locator(".smlkit-question textarea")
+    marker = f"room-bench answer {who}"
+    await box.fill(marker)
+    await box.blur()
+    await page.locator(".smlkit-button-send").click()
+    # Saved: the answer is in the store. Then: the facilitator's wall counts at least as many answers.
+    while True:
+        count, texts = await asyncio.to_thread(_answers_now, store)
+        if any(marker in t for t in texts):
+            break
+        await asyncio.sleep(0.01)
+    saved = time.perf_counter()
+    journey.answers.append(marker)
+    await wall.wait_for_function(WALL_COUNT, arg=count, polling=20, timeout=60_000)
+    journey.wall_latency.append(time.perf_counter() - saved)
+
+
+def _agreement_found(store: Store, marker: str) -> bool:
+    return any(
+        marker in str(r.data.get("agreement", {}).get("sections", {}).get("now", ""))
+        for r in store.all_of(agreement_records.KIND)
+    )
+
+
+async def agreement(page, base: str, journey: Journey, who: str) -> None:
+    journey.tti["My learning agreement"] = await open_ready(page, f"{base}voila/render/my-learning-agreement.ipynb")
+    marker = f"room-bench agreement {who}"
+    now = page.locator(".smlkit-field-section-now textarea")
+    await now.fill(marker)
+    await now.blur()
+    await page.get_by_role("button", name="Save this version").click()
+    await page.locator(".smlkit-page-status", has_text="Saved").wait_for(timeout=120_000)
+    journey.agreements.append(marker)
+
+
+async def participant(browser, wall, base: str, who: str, delay: float, store: Store) -> Journey:
     await asyncio.sleep(delay)
     journey = Journey()
     context = await browser.new_context()
     page = await context.new_page()
     try:
         await where_now(page, base, journey, who, store)
+        await answer_the_room(page, wall, base, journey, who, store)
+        await agreement(page, base, journey, who)
     except Exception as exc:  # noqa: BLE001 - a bench reports failures, it does not stop on them
         journey.errors.append(f"participant {who}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
     finally:
@@ -156,14 +214,28 @@ async def participant(browser, base: str, who: str, delay: float, store: Store) 
     return journey
 
 
+async def open_wall(browser, base: str):
+    """The facilitator's wall, signed in, on the projector for the whole run."""
+    context = await browser.new_context()
+    wall = await context.new_page()
+    await wall.goto(base + "smlkit/key")
+    await wall.get_by_label("Facilitator key").fill("bench-room-key")
+    await wall.get_by_role("button", name="Sign in").click()
+    await wall.wait_for_url(base)
+    await open_ready(wall, base + "voila/render/workshop-wall.ipynb")
+    return context, wall
+
+
 async def run_room(label: str, base: str, count: int, arrival: float, seed: int, store: Store) -> list[Journey]:
     rng = random.Random(seed)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=ARGS)
         delays = sorted(rng.uniform(0, arrival) for _ in range(count))
+        wall_context, wall = await open_wall(browser, base)
         journeys = await asyncio.gather(
-            *(participant(browser, base, f"{label}-{i}", d, store) for i, d in enumerate(delays))
+            *(participant(browser, wall, base, f"{label}-{i}", d, store) for i, d in enumerate(delays))
         )
+        await wall_context.close()
         await browser.close()
     return list(journeys)
 
@@ -214,6 +286,7 @@ def summarise(label: str, journeys: list[Journey]) -> dict[str, float]:
         out[f"tti p95 {name}"] = pct(values, 0.95)
     latencies = [x for j in journeys for x in j.save_latency]
     out["save-to-store p95"] = pct(latencies, 0.95)
+    out["save-to-wall p95"] = pct([x for j in journeys for x in j.wall_latency], 0.95)
     return out
 
 
@@ -227,12 +300,14 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="smlkit-room-"))
     proc, base, db_url = start_server(tmp)
     store = Store(db_url)
+    state, _ = room.room_state(store)
+    room.save_room_state(store, state.open_prompts([WALL_PROMPT]).reveal(WALL_PROMPT))
     try:
         with MemoryWatch(proc.pid) as single_mem:
             single = asyncio.run(run_room("single", base, 1, 0, opts.seed, store))
         time.sleep(5)  # let the kernel pool refill before the room arrives
         with MemoryWatch(proc.pid) as room_mem:
-            room = asyncio.run(run_room("room", base, opts.participants, opts.arrival, opts.seed, store))
+            room_journeys = asyncio.run(run_room("room", base, opts.participants, opts.arrival, opts.seed, store))
     finally:
         proc.terminate()
         try:
@@ -240,7 +315,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
 
-    a, b = summarise("single", single), summarise("room", room)
+    a, b = summarise("single", single), summarise("room", room_journeys)
     print(
         f"\nA room of {opts.participants} arriving within {opts.arrival:.0f} s vs one participant alone "
         f"(Playwright contexts in one headless Chromium; same server, same run)\n"
@@ -265,7 +340,7 @@ def main() -> None:
     )
     print(f"{'kernels seen':45} {len(single_mem.kernel_peak):9d} {len(room_mem.kernel_peak):9d}")
 
-    made = [m for j in room for m in j.markers]
+    made = [m for j in room_journeys for m in j.markers]
     found = [r.data["answers"].get("where-now-learning") for r in store.all_of(WHERE_KIND, WHERE_KEY)]
     lost = [m for m in made if m not in found]
     dupes = [m for m in set(made) if found.count(m) > 1]
@@ -273,7 +348,17 @@ def main() -> None:
         f"\nsaves made {len(made)}, found in store {sum(1 for m in made if m in found)}, lost {len(lost)}, "
         f"duplicated {len(dupes)}"
     )
-    errors = [e for j in room for e in j.errors]
+    answers = [m for j in room_journeys for m in j.answers]
+    texts = [str(r.data.get("value")) for r in store.all_of(room.ANSWER_KIND, WALL_PROMPT)]
+    print(
+        f"wall answers made {len(answers)}, found {sum(1 for m in answers if any(m in t for t in texts))}, "
+        f"duplicated {sum(1 for m in answers if sum(m in t for t in texts) > 1)}"
+    )
+    agreements = [m for j in room_journeys for m in j.agreements]
+    print(
+        f"agreement versions made {len(agreements)}, found {sum(1 for m in agreements if _agreement_found(store, m))}"
+    )
+    errors = [e for j in room_journeys for e in j.errors]
     if errors:
         print(f"{len(errors)} participant(s) hit errors:")
         for e in errors[:10]:
