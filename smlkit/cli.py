@@ -25,6 +25,7 @@ from .paths import default_state_dir
 from .store import default_url, describe_url, normalise_url
 
 DEFAULT_PORT = 8866
+DEFAULT_RETENTION_DAYS = 30
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +58,16 @@ def _host(text: str) -> str:
     return text
 
 
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the retention period must be a whole number of days, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the retention period cannot be negative")
+    return value
+
+
 def _key(text: str) -> str:
     if len(text.strip()) < 8:
         raise argparse.ArgumentTypeError("the facilitator key must be at least 8 characters long")
@@ -83,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_key,
         default=None,
         help="key that opens the facilitator's pages (default: one kept in the data folder)",
+    )
+    workshop.add_argument(
+        "--retention-days",
+        type=_days,
+        default=DEFAULT_RETENTION_DAYS,
+        help=f"on start, erase people inactive for this many days (default {DEFAULT_RETENTION_DAYS}; 0 keeps all)",
     )
     workshop.set_defaults(handler=run_workshop)
     for register in _command_registrars():
@@ -143,11 +160,13 @@ def lan_addresses() -> list[str]:
 
 
 def run_workshop(args: argparse.Namespace) -> int:
+    from .privacy import purge_inactive
     from .server import WorkshopOptions, build_app
     from .store import Store
 
     db_url = normalise_url(args.db) if args.db else default_url()
-    Store(db_url)  # create or migrate the schema now, so a bad URL fails before serving
+    store = Store(db_url)  # create or migrate the schema now, so a bad URL fails before serving
+    purged = purge_inactive(store, args.retention_days)
     shared = args.host not in ("127.0.0.1", "::1")
     options = WorkshopOptions(
         host=args.host,
@@ -168,6 +187,7 @@ def run_workshop(args: argparse.Namespace) -> int:
         lines += [
             f"  Facilitator key (for you only, do not project it): {options.facilitator_key}",
             f"  Answers are stored in: {describe_url(db_url)}",
+            _retention_line(args.retention_days, purged),
             "  Press Ctrl+C to stop.",
             "",
         ]
@@ -178,6 +198,16 @@ def run_workshop(args: argparse.Namespace) -> int:
     tornado.ioloop.IOLoop.current().add_callback(announce)
     app.start()
     return 0
+
+
+def _retention_line(days: int, purged: list) -> str:
+    if days == 0:
+        return "  Retention: off (nothing is erased automatically)."
+    gone = sum(1 for report in purged if report.participant_id != "(room-wide records)")
+    return (
+        f"  Retention: people inactive for {days} days are erased at start"
+        f" ({gone} erased just now; change with --retention-days)."
+    )
 
 
 def _check_port_free(host: str, port: int) -> None:

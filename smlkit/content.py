@@ -13,6 +13,7 @@ from .errors import DataFileError
 from .moderation import WordFilter
 from .paths import PACKAGE_DIR, data_dir
 from .prompts import PromptLibrary, library_from_data
+from .scenarios import Principles, principles_from_data
 
 
 @cache
@@ -65,3 +66,18 @@ def course() -> Course:
 def prompts() -> PromptLibrary:
     """The packaged prompt library (read once per process)."""
     return load_prompts()
+
+
+def load_principles(path: Path | None = None) -> Principles:
+    """The fixed list of SML mentoring principles that scenario options name."""
+    loaded = _load(path, "principles.yaml", "principles", "the list of principles")
+    try:
+        return principles_from_data(loaded.data)
+    except DataFileError as exc:
+        raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
+
+
+@lru_cache(maxsize=1)
+def principles() -> Principles:
+    """The packaged principles (read once per process)."""
+    return load_principles()

@@ -13,6 +13,11 @@ from .errors import ValidationError
 MAX_NAME = 40
 ANONYMOUS = "Anonymous"
 
+#: Where a participant's chosen name lives in the store: a record of this kind and key,
+#: ``{"name": "..."}`` or ``{"name": None}`` for anonymous.
+PROFILE_KIND = "profile"
+PROFILE_KEY = "me"
+
 _QUALITIES = (
     "Amber",
     "Bright",

@@ -17,7 +17,7 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +84,17 @@ class Record:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A version about to be saved (see :meth:`Store.save_all`)."""
+
+    kind: str
+    key: str
+    data: Mapping[str, Any]
+    participant_id: str | None = None
+    save_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ErasureReport:
     """What erasing one participant removed, by kind."""
 
@@ -136,6 +147,15 @@ _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
 
+def _busy_timeout_ms() -> int:
+    """How long a write waits for a locked SQLite file before reporting it busy ($SMLKIT_DB_BUSY_MS)."""
+    raw = os.environ.get("SMLKIT_DB_BUSY_MS", "15000")
+    try:
+        return max(100, int(raw))
+    except ValueError:
+        raise StoreError(f"SMLKIT_DB_BUSY_MS must be a number of milliseconds, not {raw!r}") from None
+
+
 def _sqlite_engine(url: sa.engine.URL) -> Engine:
     database = url.database or ""
     if database and database != ":memory:":
@@ -143,7 +163,8 @@ def _sqlite_engine(url: sa.engine.URL) -> Engine:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the database ({exc.strerror})", where=database) from None
-    engine = sa.create_engine(url, connect_args={"timeout": 15})
+    busy_ms = _busy_timeout_ms()
+    engine = sa.create_engine(url, connect_args={"timeout": busy_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised via every test
@@ -152,7 +173,7 @@ def _sqlite_engine(url: sa.engine.URL) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -285,23 +306,32 @@ class Store:
         save_id: str | None = None,
     ) -> Record:
         """Insert a new version. Giving the same ``save_id`` twice stores it once (safe retries)."""
-        save_id = save_id or uuid.uuid4().hex
-        payload = json.dumps(dict(data), ensure_ascii=False, sort_keys=True)
-        row = {
-            "save_id": save_id,
-            "kind": kind,
-            "key": key,
-            "participant_id": participant_id,
-            "payload": payload,
-            "created_at": _now(),
-        }
+        return self.save_all([Draft(kind, key, data, participant_id, save_id)])[0]
+
+    def save_all(self, drafts: Sequence[Draft]) -> list[Record]:
+        """Insert several new versions in one transaction: all of them land, or none does.
+
+        Retrying with the same save ids after an unclear failure stores each once.
+        """
+        now = _now()
+        rows = [
+            {
+                "save_id": d.save_id or uuid.uuid4().hex,
+                "kind": d.kind,
+                "key": d.key,
+                "participant_id": d.participant_id,
+                "payload": json.dumps(dict(d.data), ensure_ascii=False, sort_keys=True),
+                "created_at": now,
+            }
+            for d in drafts
+        ]
         try:
             with self._writer.begin() as conn:
-                new_id = conn.execute(records.insert().values(**row)).inserted_primary_key[0]
+                ids = [conn.execute(records.insert().values(**row)).inserted_primary_key[0] for row in rows]
         except IntegrityError:
-            existing = self._by_save_id(save_id)
-            if existing is not None:
-                return existing
+            existing = [self._by_save_id(row["save_id"]) for row in rows]
+            if all(existing):
+                return existing  # an earlier try of this very save already landed
             raise StoreError(
                 "this answer belongs to a participant who is no longer in the store "
                 "(their data may have been erased); reload the page to start afresh"
@@ -310,9 +340,18 @@ class Store:
             raise self._wrap(exc, "save") from None
         except SQLAlchemyError as exc:
             raise StoreError(f"the answer could not be saved ({type(exc).__name__})") from None
-        return Record(
-            new_id, save_id, kind, key, participant_id, json.loads(payload), row["created_at"].replace(tzinfo=UTC)
-        )
+        return [
+            Record(
+                new_id,
+                row["save_id"],
+                row["kind"],
+                row["key"],
+                row["participant_id"],
+                json.loads(row["payload"]),
+                now.replace(tzinfo=UTC),
+            )
+            for new_id, row in zip(ids, rows, strict=True)
+        ]
 
     def _by_save_id(self, save_id: str) -> Record | None:
         with self.engine.connect() as conn:
@@ -389,6 +428,17 @@ class Store:
         if gone:
             removed["participant"] = gone
         return ErasureReport(participant_id, removed)
+
+    def erase_room_records(self, before: datetime) -> int:
+        """Remove room-wide records (no participant) saved before ``before``; returns how many."""
+        cutoff = before.astimezone(UTC).replace(tzinfo=None)
+        try:
+            with self._writer.begin() as conn:
+                return conn.execute(
+                    records.delete().where(records.c.participant_id.is_(None), records.c.created_at < cutoff)
+                ).rowcount
+        except OperationalError as exc:
+            raise self._wrap(exc, "erase") from None
 
     # -- helpers ----------------------------------------------------------------------------------
 

@@ -77,4 +77,5 @@ def test_readme_starts_with_the_two_commands():
 def test_ci_installs_chromium_and_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "chromium" in ci
+    assert "postgresql" in ci
     assert "make test" in ci

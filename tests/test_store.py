@@ -12,6 +12,12 @@ from smlkit.errors import StoreError
 from smlkit.store import MIGRATIONS, SCHEMA_VERSION, Store, normalise_url
 
 
+@pytest.fixture
+def store(any_db_url):
+    """Every store test runs against SQLite and against a real PostgreSQL server."""
+    return Store(any_db_url)
+
+
 def test_save_then_latest_returns_the_newest_version(store):
     me = store.participant_for_token("token-a")
     store.save("reflection", "where-now", {"answers": {"q": 1}}, participant_id=me)
@@ -81,13 +87,15 @@ def test_erasing_a_participant_removes_all_their_records(store):
     assert len(store.records_of(other)) == 1
 
 
-def test_sqlite_store_uses_wal(store, db_url):
+def test_sqlite_store_uses_wal(db_url):
+    Store(db_url)
     path = db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_schema_version_is_recorded_and_reopening_keeps_data(db_url):
+def test_schema_version_is_recorded_and_reopening_keeps_data(any_db_url):
+    db_url = any_db_url
     first = Store(db_url)
     me = first.participant_for_token("t")
     first.save("reflection", "k", {"v": 1}, participant_id=me)
@@ -96,7 +104,8 @@ def test_schema_version_is_recorded_and_reopening_keeps_data(db_url):
     assert again.latest("reflection", "k", me).data == {"v": 1}
 
 
-def test_newer_schema_is_refused_not_damaged(db_url):
+def test_newer_schema_is_refused_not_damaged(any_db_url):
+    db_url = any_db_url
     store = Store(db_url)
     with store.engine.begin() as conn:
         conn.execute(sa.text("insert into schema_version (version, applied_at) values (99, '2030-01-01')"))
@@ -104,7 +113,8 @@ def test_newer_schema_is_refused_not_damaged(db_url):
         Store(db_url).migrate()
 
 
-def test_concurrent_writers_each_land_exactly_once(db_url):
+def test_concurrent_writers_each_land_exactly_once(any_db_url):
+    db_url = any_db_url
     store = Store(db_url)
     people = [store.participant_for_token(f"person-{i}") for i in range(30)]
     errors: list[Exception] = []

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..errors import SmlkitError, ValidationError
+from ..errors import SmlkitError, StoreBusyError, ValidationError
 
 log = logging.getLogger("smlkit.ui")
 
@@ -203,7 +205,16 @@ def guarded(action: Callable[..., Any], on_problem: Callable[[SmlkitError | None
 
 
 class Form:
-    """Fields, an error summary above them and a save bar below."""
+    """Fields, an error summary above them and a save bar below.
+
+    Saving is safe to retry: :attr:`attempt_id` stays the same across the retries of one
+    save (use it to build ``save_id``s, so a save that is retried lands once) and changes
+    after a save completes. When the store is busy or full, the form says so, keeps every
+    field as typed, and tries again by itself a few times.
+    """
+
+    #: Seconds to wait before each automatic retry of a save the store could not take.
+    RETRY_DELAYS: tuple[float, ...] = (2, 4, 8, 15, 30)
 
     def __init__(self, fields: Sequence[Field], save_label: str = "Save", name: str = "form"):
         self.fields = {f.name: f for f in fields}
@@ -215,19 +226,62 @@ class Form:
         self.widget = widgets.VBox([self.summary.widget, *[f.box for f in fields], actions])
         self.widget.add_class("smlkit-form")
         self.widget.add_class(f"smlkit-form-{name}")
+        self.attempt_id = uuid.uuid4().hex
+        self._action: Callable[[], None] | None = None
+        self._retry: threading.Timer | None = None
+        self._lock = threading.Lock()
 
     def on_save(self, action: Callable[[], None]) -> None:
         """Run ``action`` on Save; validation errors land on their fields, other failures in the status."""
+        self._action = action
+        self.save_button.on_click(lambda _button: self.submit())
 
-        def run(_button: widgets.Button) -> None:
+    def submit(self, retry: int = 0) -> None:
+        """Run the save action now (also used by automatic retries)."""
+        if self._action is None:
+            return
+        with self._lock:
+            self._cancel_retry()
             self.save_button.disabled = True
             self.status.busy("Saving…")
             try:
-                guarded(action, self.show_problem)()
+                self._action()
+            except StoreBusyError as exc:
+                self._schedule_retry(exc, retry)
+            except SmlkitError as exc:
+                self.show_problem(exc)
+            except Exception:
+                log.exception("unexpected error while saving")
+                self.show_problem(None)
+            else:
+                self.attempt_id = uuid.uuid4().hex
             finally:
                 self.save_button.disabled = False
 
-        self.save_button.on_click(run)
+    def _schedule_retry(self, exc: StoreBusyError, retry: int) -> None:
+        if retry >= len(self.RETRY_DELAYS):
+            self.status.problem(
+                "Still not saved: the store has been busy for a while. Everything you typed is still here; "
+                "press Save to try again, and tell the facilitator if this keeps happening."
+            )
+            return
+        delay = self.RETRY_DELAYS[retry]
+        self.status.problem(
+            f"Not saved yet: {exc.message.split(';')[0]}. Everything you typed is still here. "
+            f"Trying again in {delay:g} seconds (or press Save)."
+        )
+        self._retry = threading.Timer(delay, self.submit, kwargs={"retry": retry + 1})
+        self._retry.daemon = True
+        self._retry.start()
+
+    def _cancel_retry(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+
+    @property
+    def retry_pending(self) -> bool:
+        return self._retry is not None and self._retry.is_alive()
 
     def clear_errors(self) -> None:
         self.summary.clear()

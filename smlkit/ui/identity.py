@@ -7,12 +7,9 @@ saving a new choice adds a version, as with everything else.
 from __future__ import annotations
 
 from ..errors import ValidationError
-from ..names import clean_display_name, pseudonyms
-from ..store import Store
+from ..names import PROFILE_KEY, PROFILE_KIND, clean_display_name, pseudonyms
+from ..store import Draft, Store
 from .forms import Field, choice_field, combo_field
-
-PROFILE_KIND = "profile"
-PROFILE_KEY = "me"
 
 ANONYMOUS_CHOICE = "anonymous"
 NAMED_CHOICE = "named"
@@ -24,9 +21,14 @@ def display_name(store: Store, participant_id: str) -> str | None:
     return record.data.get("name") if record else None
 
 
+def profile_draft(participant_id: str, name: str | None, save_id: str | None = None) -> Draft:
+    """A new version of a participant's chosen name, to save with the answers that go with it."""
+    return Draft(PROFILE_KIND, PROFILE_KEY, {"name": name}, participant_id, save_id)
+
+
 def set_display_name(store: Store, participant_id: str, name: str | None) -> None:
     if display_name(store, participant_id) != name:
-        store.save(PROFILE_KIND, PROFILE_KEY, {"name": name}, participant_id=participant_id)
+        store.save_all([profile_draft(participant_id, name)])
 
 
 class IdentityChooser:

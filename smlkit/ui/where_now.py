@@ -11,10 +11,10 @@ from typing import Any
 from .. import content
 from ..errors import ValidationError
 from ..prompts import Prompt, check_answer
-from ..store import Store
+from ..store import Draft, Store
 from ..visitor import Visitor, current_visitor
 from .forms import READY_CLASS, Field, Form, clock, guarded, scale_field, text_field
-from .identity import IdentityChooser, display_name, set_display_name
+from .identity import IdentityChooser, display_name, profile_draft
 
 KIND = "reflection"
 KEY = "where-now"
@@ -100,8 +100,31 @@ class WhereNow:
             self.form.show_errors(problems)
             return
         self.form.clear_errors()
-        set_display_name(self.store, self.participant_id, self.identity.chosen())
-        record = self.store.save(KIND, KEY, {"answers": answers}, participant_id=self.participant_id)
+        attempt = self.form.attempt_id
+        drafts = [Draft(KIND, KEY, {"answers": answers}, self.participant_id, f"{attempt}-answers")]
+        name = self.identity.chosen()
+        if display_name(self.store, self.participant_id) != name:
+            drafts.append(profile_draft(self.participant_id, name, f"{attempt}-profile"))
+        record = self.store.save_all(drafts)[0]  # answers and name land together or not at all
         versions = len(self.store.history(KIND, KEY, self.participant_id))
         again = "" if versions == 1 else f" (version {versions}; earlier versions are kept)"
         self.form.status.ok(f"Saved at {clock(record.created_at)}{again}. You can change your answers and save again.")
+
+
+def export_rows(store: Store) -> list[dict[str, Any]]:
+    """The room's latest "Where are you now?" answers, one row per participant, for the day's record."""
+    from ..names import shown_as
+
+    rows = []
+    for record in store.latest_each(KIND, KEY):
+        answers = record.data.get("answers", {})
+        rows.append(
+            {
+                "participant id": record.participant_id,
+                "shown as": shown_as(display_name(store, record.participant_id)) if record.participant_id else "",
+                "saved at (UTC)": record.created_at.strftime("%Y-%m-%d %H:%M"),
+                "versions": len(store.history(KIND, KEY, record.participant_id)),
+                **{pid: answers.get(pid) for pid in PROMPT_IDS},
+            }
+        )
+    return rows

@@ -4,6 +4,8 @@
 // 3. Error-summary links move focus to the field they name (GOV.UK pattern).
 // 4. A newly shown error summary takes focus so screen-reader users hear it at once.
 // 5. A download link a dashboard has just prepared is followed once, so one press downloads.
+// 6. New content a dashboard marks with data-smlkit-focus="<token>" takes focus once (e.g. the
+//    feedback after a choice in the rehearsal), so keyboard and screen-reader users land on it.
 (function () {
   "use strict";
 
@@ -48,11 +50,24 @@
     });
   }
 
+  var focusedTokens = new Set();
+  function focusMarkedContent() {
+    document.querySelectorAll("[data-smlkit-focus]").forEach(function (element) {
+      var token = element.getAttribute("data-smlkit-focus");
+      if (token && !focusedTokens.has(token)) {
+        focusedTokens.add(token);
+        element.focus({ preventScroll: true });
+        element.scrollIntoView({ block: "start" });
+      }
+    });
+  }
+
   function tidy() {
     adoptShell();
     labelRadioGroups();
     focusNewSummaries();
     followNewDownloads();
+    focusMarkedContent();
   }
 
   var pending = false;

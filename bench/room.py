@@ -1,0 +1,284 @@
+"""A full training room on one machine: 30 people arrive within 30 seconds and save answers.
+
+Simulated participants are real Playwright browser contexts in one headless Chromium
+(each its own cookie jar, so each is a separate participant with its own kernel), driven
+with Playwright's async API. Baseline: the same journey made by ONE participant alone on
+the same server, measured in the same run.
+
+    python bench/room.py [--participants 30] [--arrival 30] [--seed 7]
+
+Prints, room vs single participant: time to interactive (median, p95) per dashboard,
+save-to-store latency (p95), peak memory per kernel and in total, and saves made vs found.
+Targets (issue 9): p95 time to interactive within 3x single; p95 save-to-wall under 2 s;
+under 150 MB per participant kernel; no lost or duplicated save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from smlkit.store import Store  # noqa: E402
+from smlkit.ui.where_now import KEY as WHERE_KEY  # noqa: E402
+from smlkit.ui.where_now import KIND as WHERE_KIND  # noqa: E402
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+LEARNING = "What are you learning at the moment, and how are you going about it?"
+
+
+@dataclass
+class Journey:
+    """What one participant experienced."""
+
+    tti: dict[str, float] = field(default_factory=dict)
+    save_latency: list[float] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class MemoryWatch:
+    """Samples the server and its kernels' resident memory; keeps the peaks."""
+
+    def __init__(self, server_pid: int):
+        self.server = psutil.Process(server_pid)
+        self.kernel_peak: dict[int, int] = {}
+        self.total_peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.25):
+            try:
+                procs = [self.server, *self.server.children(recursive=True)]
+                total = 0
+                for proc in procs:
+                    try:
+                        rss = proc.memory_info().rss
+                    except psutil.Error:
+                        continue
+                    total += rss
+                    if proc.pid != self.server.pid and "ipykernel" in " ".join(proc.cmdline()):
+                        self.kernel_peak[proc.pid] = max(self.kernel_peak.get(proc.pid, 0), rss)
+                self.total_peak = max(self.total_peak, total)
+            except psutil.Error:
+                pass
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def open_ready(page, url: str) -> float:
+    start = time.perf_counter()
+    await page.goto(url, wait_until="commit", timeout=180_000)
+    await page.wait_for_selector(".smlkit-ready", state="attached", timeout=180_000)
+    return time.perf_counter() - start
+
+
+async def where_now(page, base: str, journey: Journey, who: str, store: Store) -> None:
+    journey.tti["Where are you now?"] = await open_ready(page, f"{base}voila/render/where-are-you-now.ipynb")
+    await page.get_by_role("radio", name="4 – Most of it").check()
+    for attempt in range(2):  # two saves each: the second is a new version
+        marker = f"room-bench participant {who} save {attempt}"
+        await page.get_by_label(LEARNING).fill(marker)
+        await page.get_by_label(LEARNING).blur()
+        clicked = time.perf_counter()
+        await page.get_by_role("button", name="Save my answers").click()
+        confirmation = "version 2" if attempt else "Saved at"
+        await page.locator(".smlkit-status", has_text=confirmation).wait_for(timeout=120_000)
+        journey.markers.append(marker)
+        # Save-to-store: when the answer is readable by any other process (e.g. the wall's kernel).
+        while not await asyncio.to_thread(_stored, store, marker):
+            await asyncio.sleep(0.02)
+        journey.save_latency.append(time.perf_counter() - clicked)
+        await page.wait_for_timeout(500)
+
+
+def _stored(store: Store, marker: str) -> bool:
+    return any(r.data["answers"].get("where-now-learning") == marker for r in store.all_of(WHERE_KIND, WHERE_KEY))
+
+
+async def participant(browser, base: str, who: str, delay: float, store: Store) -> Journey:
+    await asyncio.sleep(delay)
+    journey = Journey()
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        await where_now(page, base, journey, who, store)
+    except Exception as exc:  # noqa: BLE001 - a bench reports failures, it does not stop on them
+        journey.errors.append(f"participant {who}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    finally:
+        await context.close()
+    return journey
+
+
+async def run_room(label: str, base: str, count: int, arrival: float, seed: int, store: Store) -> list[Journey]:
+    rng = random.Random(seed)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=ARGS)
+        delays = sorted(rng.uniform(0, arrival) for _ in range(count))
+        journeys = await asyncio.gather(
+            *(participant(browser, base, f"{label}-{i}", d, store) for i, d in enumerate(delays))
+        )
+        await browser.close()
+    return list(journeys)
+
+
+def start_server(tmp: Path) -> tuple[subprocess.Popen, str, str]:
+    port = free_port()
+    db_url = f"sqlite:///{tmp / 'room.sqlite'}"
+    log = tmp / "server.log"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "smlkit.cli",
+            "workshop",
+            "--port",
+            str(port),
+            "--db",
+            db_url,
+            "--facilitator-key",
+            "bench-room-key",
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "SMLKIT_HOME": str(tmp)},
+    )
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base, timeout=2)
+            if "Kernel pool" in log.read_text():
+                return proc, base, db_url
+        except OSError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit(f"server did not start:\n{log.read_text()}")
+
+
+def summarise(label: str, journeys: list[Journey]) -> dict[str, float]:
+    ttis: dict[str, list[float]] = {}
+    for j in journeys:
+        for name, value in j.tti.items():
+            ttis.setdefault(name, []).append(value)
+    out = {}
+    for name, values in ttis.items():
+        out[f"tti median {name}"] = statistics.median(values)
+        out[f"tti p95 {name}"] = pct(values, 0.95)
+    latencies = [x for j in journeys for x in j.save_latency]
+    out["save-to-store p95"] = pct(latencies, 0.95)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=30)
+    parser.add_argument("--arrival", type=float, default=30.0, help="seconds over which people arrive")
+    parser.add_argument("--seed", type=int, default=7)
+    opts = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="smlkit-room-"))
+    proc, base, db_url = start_server(tmp)
+    store = Store(db_url)
+    try:
+        with MemoryWatch(proc.pid) as single_mem:
+            single = asyncio.run(run_room("single", base, 1, 0, opts.seed, store))
+        time.sleep(5)  # let the kernel pool refill before the room arrives
+        with MemoryWatch(proc.pid) as room_mem:
+            room = asyncio.run(run_room("room", base, opts.participants, opts.arrival, opts.seed, store))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    a, b = summarise("single", single), summarise("room", room)
+    print(
+        f"\nA room of {opts.participants} arriving within {opts.arrival:.0f} s vs one participant alone "
+        f"(Playwright contexts in one headless Chromium; same server, same run)\n"
+    )
+    print(f"{'measure':45} {'single':>9} {'room':>9} {'ratio':>7}")
+    for key in b:
+        ratio = b[key] / a[key] if a.get(key) else float("nan")
+        print(f"{key:45} {a.get(key, float('nan')):9.2f} {b[key]:9.2f} {ratio:6.2f}x")
+    mb = 1024 * 1024
+    kernel_peaks = sorted(room_mem.kernel_peak.values())
+    print(
+        f"{'peak memory per kernel, max (MB)':45} {max(single_mem.kernel_peak.values(), default=0) / mb:9.0f} "
+        f"{(kernel_peaks[-1] if kernel_peaks else 0) / mb:9.0f}"
+    )
+    print(
+        f"{'peak memory per kernel, median (MB)':45} {'':9} "
+        f"{statistics.median(kernel_peaks) / mb if kernel_peaks else 0:9.0f}"
+    )
+    print(
+        f"{'peak memory in total, server + kernels (MB)':45} {single_mem.total_peak / mb:9.0f} "
+        f"{room_mem.total_peak / mb:9.0f}"
+    )
+    print(f"{'kernels seen':45} {len(single_mem.kernel_peak):9d} {len(room_mem.kernel_peak):9d}")
+
+    made = [m for j in room for m in j.markers]
+    found = [r.data["answers"].get("where-now-learning") for r in store.all_of(WHERE_KIND, WHERE_KEY)]
+    lost = [m for m in made if m not in found]
+    dupes = [m for m in set(made) if found.count(m) > 1]
+    print(
+        f"\nsaves made {len(made)}, found in store {sum(1 for m in made if m in found)}, lost {len(lost)}, "
+        f"duplicated {len(dupes)}"
+    )
+    errors = [e for j in room for e in j.errors]
+    if errors:
+        print(f"{len(errors)} participant(s) hit errors:")
+        for e in errors[:10]:
+            print("  " + e)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Faults on the day lose nothing: a locked store, a server restart, a second server on the same file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from playwright.sync_api import expect
+
+from smlkit.store import Store
+from smlkit.ui.where_now import KEY, KIND
+
+from .page_checks import open_dashboard, screenshot
+from .workshop_server import start_workshop, stop_workshop
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "where-are-you-now.ipynb"
+LEARNING = "What are you learning at the moment, and how are you going about it?"
+
+
+def answer(page, text: str, point: str = "3 – About half of it") -> None:
+    expect(page.get_by_role("button", name="Save my answers")).to_be_enabled(timeout=30_000)
+    page.get_by_role("radio", name=point).check()
+    page.get_by_label(LEARNING).fill(text)
+    page.get_by_label(LEARNING).blur()
+
+
+def saved_texts(db_url: str) -> list[str]:
+    return [r.data["answers"].get("where-now-learning") for r in Store(db_url).all_of(KIND, KEY)]
+
+
+def test_locked_store_keeps_the_text_and_retries_until_saved(tmp_path, new_context):
+    server = start_workshop(tmp_path, env={"SMLKIT_DB_BUSY_MS": "300"})
+    try:
+        page = new_context(server=server).new_page()
+        open_dashboard(page, server.page_url(NOTEBOOK))
+        answer(page, "Words typed while the store was locked")
+        blocker = sqlite3.connect(server.db_url.removeprefix("sqlite:///"), isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            page.get_by_role("button", name="Save my answers").click()
+            expect(page.locator(".smlkit-status")).to_contain_text("Not saved yet", timeout=15_000)
+            expect(page.locator(".smlkit-status")).to_contain_text("Trying again")
+            expect(page.get_by_label(LEARNING)).to_have_value("Words typed while the store was locked")
+            screenshot(page, "fault-store-locked")
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        expect(page.locator(".smlkit-status")).to_contain_text("Saved at", timeout=30_000)
+        assert saved_texts(server.db_url).count("Words typed while the store was locked") == 1
+    finally:
+        stop_workshop(server)
+
+
+def test_server_restart_keeps_everything_and_people_carry_on(tmp_path, new_context):
+    first = start_workshop(tmp_path)
+    context = new_context(server=first)
+    page = context.new_page()
+    try:
+        open_dashboard(page, first.page_url(NOTEBOOK))
+        answer(page, "Saved before the restart")
+        page.get_by_role("button", name="Save my answers").click()
+        expect(page.locator(".smlkit-status")).to_contain_text("Saved at", timeout=15_000)
+    finally:
+        stop_workshop(first)
+
+    second = start_workshop(tmp_path, db_url=first.db_url)
+    context.request_log.allow(second.url)
+    try:
+        open_dashboard(page, second.page_url(NOTEBOOK))
+        expect(page.locator(".smlkit-status")).to_contain_text("Welcome back", timeout=30_000)
+        expect(page.get_by_label(LEARNING)).to_have_value("Saved before the restart")
+        page.get_by_label(LEARNING).fill("Carried on after the restart")
+        page.get_by_label(LEARNING).blur()
+        page.get_by_role("button", name="Save my answers").click()
+        expect(page.locator(".smlkit-status")).to_contain_text("version 2", timeout=15_000)
+    finally:
+        stop_workshop(second)
+    assert saved_texts(first.db_url)[-2:] == ["Saved before the restart", "Carried on after the restart"]
+
+
+def test_two_servers_on_one_database_file_are_safe(tmp_path, new_context):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    one = start_workshop(tmp_path / "one")
+    two = start_workshop(tmp_path / "two", db_url=one.db_url)
+    try:
+        pages = []
+        for server, text in ((one, "Answer through server one"), (two, "Answer through server two")):
+            page = new_context(server=server).new_page()
+            open_dashboard(page, server.page_url(NOTEBOOK))
+            answer(page, text)
+            pages.append(page)
+        for page in pages:
+            page.get_by_role("button", name="Save my answers").click()
+        for page in pages:
+            expect(page.locator(".smlkit-status")).to_contain_text("Saved at", timeout=20_000)
+    finally:
+        stop_workshop(one)
+        stop_workshop(two)
+    texts = saved_texts(one.db_url)
+    assert texts.count("Answer through server one") == 1
+    assert texts.count("Answer through server two") == 1
+    with sqlite3.connect(one.db_url.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
