@@ -96,7 +96,7 @@ def _bound(borns, units, k, lo, hi, upper, deadline):
         seen = seen_after[p + 1]
         nxt: dict[tuple, int] = {}
 
-        def put(key: tuple, cost: int) -> None:
+        def put(key: tuple, cost: int, nxt: dict[tuple, int] = nxt) -> None:
             if limit is not None and cost > limit:
                 return
             old = nxt.get(key)

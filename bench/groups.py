@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from smlkit.group_report import broken_rules, quality_report  # noqa: E402
 from smlkit.age_split import block_sizes, optimal_split  # noqa: E402
+from smlkit.group_report import broken_rules, quality_report  # noqa: E402
 from smlkit.grouping_rules import APART, LOCK, TOGETHER, Rules, Settings  # noqa: E402
 from smlkit.groups import Group, Plan, form_groups  # noqa: E402
 from smlkit.synthetic_school import synthetic_school  # noqa: E402

@@ -213,7 +213,8 @@ def explain(plan: Plan, learner_id: str) -> str:
             mentor = plan.mentors.get(rule.mentor or "")
             name = mentor.shown if mentor else rule.mentor
             parts.append(
-                f"Prefers mentor {name}: " + ("met." if met else "not met (that mentor's groups were full or elsewhere).")
+                f"Prefers mentor {name}: "
+                + ("met." if met else "not met (that mentor's groups were full or elsewhere).")
             )
     if group.mentor:
         mentor = plan.mentors.get(group.mentor)

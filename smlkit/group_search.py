@@ -24,7 +24,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .age_split import carve_units, optimal_split
+from .age_split import carve_units
 
 HARD = 10_000_000
 
@@ -63,7 +63,7 @@ class BlockSearch:
         self.placed = [False] * len(p.units)
         self.group_label: list[str | None] = [None] * p.k
         self.has_apart = [bool(x) for x in p.apart]
-        self.rng = random.Random(p.seed)
+        self.rng = random.Random(p.seed)  # noqa: S311 (seeded for repeatable results, not security)
         multi = [u for u, members in enumerate(p.units) if len(members) > 1]
         blocked = {i for members in p.units for i in members}
         position = {u: n for n, u in enumerate(multi)}
@@ -75,9 +75,7 @@ class BlockSearch:
                     no_merge.add(frozenset((unit_pos[i], unit_pos[j])))
         labelled = [n for n, u in enumerate(multi) if p.unit_labels[u] is not None]
         no_merge |= {frozenset((a, b)) for a in labelled for b in labelled if a != b}
-        carved, plain = carve_units(
-            p.born, [p.units[u] for u in multi], blocked, p.k, p.lo, p.hi, apart=no_merge
-        )
+        carved, plain = carve_units(p.born, [p.units[u] for u in multi], blocked, p.k, p.lo, p.hi, apart=no_merge)
         self.groups: list[list[int]] = []
         seen_groups: dict[int, int] = {}
         for u, group in zip(multi, carved, strict=True):

@@ -204,9 +204,7 @@ def build_units(learners: Sequence[Learner], rules: Rules) -> tuple[list[Unit], 
     units: list[Unit] = []
     for members in groups.values():
         member_set = set(members)
-        involved = tuple(
-            r for r in rules.rules if r.kind in (TOGETHER, LOCK) and member_set.intersection(r.learners)
-        )
+        involved = tuple(r for r in rules.rules if r.kind in (TOGETHER, LOCK) and member_set.intersection(r.learners))
         labels = sorted({locks[m] for m in members if m in locks})
         if len(labels) > 1:
             conflicts.append(
@@ -267,8 +265,7 @@ def unit_conflicts(units: Sequence[Unit], learners: Mapping[str, Learner], setti
         if len(unit.members) > settings.max_size:
             found.append(
                 Conflict(
-                    f"{len(unit.members)} learners must share one group, but a group has at most "
-                    f"{settings.max_size}",
+                    f"{len(unit.members)} learners must share one group, but a group has at most {settings.max_size}",
                     described,
                 )
             )

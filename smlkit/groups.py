@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import ValidationError
 from .age_split import block_sizes
+from .errors import ValidationError
 from .group_search import BlockProblem, BlockSearch, tiebreak
 from .grouping_rules import (
     APART,

@@ -50,7 +50,7 @@ def synthetic_learners(
     count: int, years: Sequence[int], *, school_year: int = 2024, seed: int = 0, forms_of: int = 30
 ) -> list[Learner]:
     """``count`` pupils spread evenly over ``years``, with names, forms, gender and SEN status."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (seeded for repeatable results, not security)
     learners: list[Learner] = []
     used: set[str] = set()
     per_year = {y: count // len(years) + (1 if i < count % len(years) else 0) for i, y in enumerate(years)}
@@ -81,7 +81,7 @@ def synthetic_learners(
 
 def synthetic_mentors(groups_needed: dict[int, int], *, seed: int = 0, spare: float = 0.15) -> list[Mentor]:
     """Enough mentors (plus ``spare``) for the groups each year needs; some take two groups or two years."""
-    rng = random.Random(seed + 1)
+    rng = random.Random(seed + 1)  # noqa: S311 (seeded for repeatable results, not security)
     mentors: list[Mentor] = []
     number = 0
     for year_group, needed in sorted(groups_needed.items()):
@@ -107,7 +107,7 @@ def synthetic_mentors(groups_needed: dict[int, int], *, seed: int = 0, spare: fl
 
 def synthetic_rules(learners: Sequence[Learner], mentors: Sequence[Mentor], *, seed: int = 0, rate: float = 0.02):
     """About ``rate`` of learners in each kind of rule: keep apart, keep together, lock, preferred mentor."""
-    rng = random.Random(seed + 2)
+    rng = random.Random(seed + 2)  # noqa: S311 (seeded for repeatable results, not security)
     by_form: dict[str, list[Learner]] = {}
     for learner in learners:
         by_form.setdefault(learner.reg_group, []).append(learner)
