@@ -62,6 +62,10 @@ def clean_cell(value: Any) -> Any:
 def _decode(data: bytes, source: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise DataFileError(
+            "the file contains binary data, not CSV text (is it a picture or a document?)", where=source
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
