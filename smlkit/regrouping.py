@@ -149,7 +149,9 @@ def regroup(
     by_id = index_learners(learners)
     mentors = list(mentors)
     on = on or date.today()
-    current = {g.id: [m for m in g.members if m in by_id] for g in previous}
+    locks = rules.locks()
+    # a learner newly locked to another group is taken out and placed like a newcomer
+    current = {g.id: [m for m in g.members if m in by_id and locks.get(m, g.id) == g.id] for g in previous}
     placed = {m for members in current.values() for m in members}
     newcomers = [lid for lid in by_id if lid not in placed]
 
@@ -170,7 +172,6 @@ def regroup(
             )
 
     # 3. break up only the groups that became too small, re-placing their (unlocked) members
-    locks = rules.locks()
     groups = {gid: list(members) for gid, members in current.items() if len(members) >= settings.min_size}
     small = [m for gid, members in current.items() if len(members) < settings.min_size for m in members]
     if not any(m in locks for m in small) and _place(groups, newcomers + small, by_id, rules, settings):

@@ -23,7 +23,10 @@ from ..privacy import Person, people
 from ..store import Record, Store
 
 #: (sheet title, "module:function") for every part of the course that keeps answers.
-SHEETS: tuple[tuple[str, str], ...] = (("Where are you now", "smlkit.ui.where_now:export_rows"),)
+SHEETS: tuple[tuple[str, str], ...] = (
+    ("Where are you now", "smlkit.ui.where_now:export_rows"),
+    ("Learning groups", "smlkit.ui.learning_groups:export_rows"),
+)
 
 Rows = list[dict[str, Any]]
 
