@@ -11,6 +11,7 @@ a lock is a hard rule at every step. The plan's ``moves`` list who joined, left 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from .group_report import broken_rules
@@ -95,6 +96,32 @@ def _top_up(groups: dict[str, list[str]], by_id, rules: Rules, settings: Setting
     return True
 
 
+def _shed(groups: dict[str, list[str]], by_id, rules: Rules, settings: Settings) -> bool:
+    """Move members out of groups above the largest size, to groups with room, nearest in age."""
+    locks = rules.locks()
+    together = {lid for rule in rules.of_kind(TOGETHER) for lid in rule.learners}
+    for gid in sorted(groups):
+        members = groups[gid]
+        while len(members) > settings.max_size:
+            best = None
+            for lid in members:
+                if lid in locks or lid in together:
+                    continue
+                for target, others in groups.items():
+                    if target == gid or not _fits(lid, others, target, by_id, rules, settings):
+                        continue
+                    borns = [by_id[m].born for m in others] + [by_id[lid].born]
+                    cost = (max(borns) - min(borns), lid, target)
+                    if best is None or cost < best[0]:
+                        best = (cost, lid, target)
+            if best is None:
+                return False
+            _cost, lid, target = best
+            members.remove(lid)
+            groups[target].append(lid)
+    return True
+
+
 def _plan_from(groups: dict[str, list[str]], previous: Sequence[Group], by_id, rules, mentors, settings, on) -> Plan:
     old = {g.id: g for g in previous}
     shaped = [
@@ -162,7 +189,22 @@ def regroup(
         if plan.valid and not broken_rules(plan):
             return _with_moves(plan, previous, "Newcomers joined groups with room; no one else moved.")
 
-    # 2. top up groups that became too small with the nearest-in-age learners from groups that can spare one
+    # 2. learners locked into a full group go there, and that group passes on the member it can best spare
+    groups = {gid: list(members) for gid, members in current.items() if members}
+    forced = [lid for lid in newcomers if locks.get(lid) in groups]
+    roomy = replace(settings, max_size=settings.max_size + len(forced), allow_over_six=True)
+    if (
+        forced
+        and _place(groups, forced, by_id, rules, roomy)
+        and _place(groups, [n for n in newcomers if n not in forced], by_id, rules, settings)
+        and _shed(groups, by_id, rules, settings)
+        and _top_up(groups, by_id, rules, settings)
+    ):
+        plan = _plan_from(groups, previous, by_id, rules, mentors, settings, on)
+        if plan.valid and not broken_rules(plan):
+            return _with_moves(plan, previous, "A full group took a locked learner and passed one member on.")
+
+    # 2b. top up groups that became too small with the nearest-in-age learners from groups that can spare one
     groups = {gid: list(members) for gid, members in current.items() if members}
     if _place(groups, newcomers, by_id, rules, settings) and _top_up(groups, by_id, rules, settings):
         plan = _plan_from(groups, previous, by_id, rules, mentors, settings, on)

@@ -236,3 +236,16 @@ def test_regrouping_never_moves_locked_learners(case, leavers):
         assert broken_rules(again) == []
         for lid in locked:
             assert again.assignment()[lid] == plan.assignment()[lid]
+
+
+def test_locking_a_learner_into_a_full_group_is_a_swap_not_a_reshuffle():
+    learners = cohort(24)  # four full groups of six
+    plan = form_groups(learners, on=ON)
+    first, third = plan.groups[0], plan.groups[2]
+    mover = first.members[0]
+    rules = Rules((Rule(LOCK, (mover,), group=third.id, source="dashboard"),))
+    again = regroup(plan.groups, learners, rules, on=ON)
+    assert again.valid and broken_rules(again) == []
+    assert again.assignment()[mover] == third.id
+    assert len(again.moves) == 2  # the locked learner, and one member of the full group passed on
+    assert all(3 <= len(g.members) <= 6 for g in again.groups)

@@ -96,7 +96,7 @@ def cards_html(plan: Plan, on: date | None = None) -> str:
     on = on or plan.on
     locks = plan.rules.locks()
     cards = []
-    for group in plan.groups:
+    for group in sorted(plan.groups, key=lambda g: g.id):
         members = [plan.learners[m] for m in group.members]
         mentor = plan.mentors.get(group.mentor or "")
         mentor_text = mentor.shown if mentor else (group.mentor or "no mentor list given")
@@ -135,8 +135,9 @@ def spread_chart(plan: Plan) -> tuple[bytes, str]:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    spreads = [_spread(plan, g.members) for g in plan.groups]
-    names = [g.id for g in plan.groups]
+    ordered = sorted(plan.groups, key=lambda g: g.id)
+    spreads = [_spread(plan, g.members) for g in ordered]
+    names = [g.id for g in ordered]
     shown = min(len(names), 60)
     figure = Figure(figsize=(8, 3.2), dpi=100)
     axes = figure.subplots()
