@@ -38,47 +38,54 @@ def block_sizes(n: int, min_size: int, max_size: int, min_groups: int = 1) -> tu
 
 
 def optimal_split(borns: Sequence[int], k: int, lo: int, hi: int) -> tuple[int, list[int]]:
-    """Exact minimum total spread of ``k`` contiguous groups over sorted ``borns``, and the sizes in order."""
+    """Exact minimum total spread of ``k`` contiguous groups over sorted ``borns``, and the sizes in order.
+
+    The programme's state is how many groups of the rarer size have been used so far, so a
+    block where nearly every group has the larger size is as quick as one where few do.
+    """
     n = len(borns)
     if k == 0:
         return 0, []
     big = n - k * lo if hi > lo else 0
     if big == 0:
         return sum(borns[g * lo + lo - 1] - borns[g * lo] for g in range(k)), [lo] * k
-    if k * (big + 1) > 4000:
+    if big == k:
+        return sum(borns[g * hi + hi - 1] - borns[g * hi] for g in range(k)), [hi] * k
+    base, alt, count = (hi, lo, k - big) if k - big < big else (lo, hi, big)
+    if base == lo and k * (count + 1) > 4000:
         return _split_numpy(borns, k, lo, hi, big)
+    shift = alt - base
     inf = float("inf")
-    dp = [0] + [inf] * big
+    dp = [0] + [inf] * count
     choice: list[list[bool]] = []
     for g in range(k):
-        new = [inf] * (big + 1)
-        took = [False] * (big + 1)
-        base = g * lo
-        for j in range(min(g, big) + 1):
+        new = [inf] * (count + 1)
+        took = [False] * (count + 1)
+        for j in range(min(g, count) + 1):
             here = dp[j]
             if here == inf:
                 continue
-            start = base + j
-            if start + lo <= n:
-                small = here + borns[start + lo - 1] - borns[start]
-                if small < new[j]:
-                    new[j], took[j] = small, False
-            if j < big and start + hi <= n:
-                large = here + borns[start + hi - 1] - borns[start]
-                if large < new[j + 1]:
-                    new[j + 1], took[j + 1] = large, True
+            start = g * base + j * shift
+            if start + base <= n:
+                plain = here + borns[start + base - 1] - borns[start]
+                if plain < new[j]:
+                    new[j], took[j] = plain, False
+            if j < count and start + alt <= n:
+                other = here + borns[start + alt - 1] - borns[start]
+                if other < new[j + 1]:
+                    new[j + 1], took[j + 1] = other, True
         dp = new
         choice.append(took)
     sizes: list[int] = []
-    j = big
+    j = count
     for g in range(k - 1, -1, -1):
         if choice[g][j]:
-            sizes.append(hi)
+            sizes.append(alt)
             j -= 1
         else:
-            sizes.append(lo)
+            sizes.append(base)
     sizes.reverse()
-    return int(dp[big]), sizes
+    return int(dp[count]), sizes
 
 
 def _split_numpy(borns: Sequence[int], k: int, lo: int, hi: int, big: int) -> tuple[int, list[int]]:
