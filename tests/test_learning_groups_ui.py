@@ -120,3 +120,16 @@ def test_exports_are_built_from_the_groups(store):
     assert sheet.max_row == 61
     name, data = dashboard._csv()
     assert name.endswith(".csv") and data.decode("utf-8-sig").count("\n") == 61
+
+
+def test_explanation_and_avoiding_an_only_girl(store):
+    dashboard = page(store)
+    rows = "\n".join(f"P{i:02d},{1 + i}/10/2014,6,{'F' if i == 2 else 'M'}" for i in range(12))
+    dashboard.load_roster("class.csv", f"UPN,DOB,Year,Gender\n{rows}\nP12,20/10/2014,6,F\n".encode())
+    dashboard.avoid_isolating.value = True
+    dashboard.form_button.click()
+    plan = dashboard.plan
+    assert plan.group_of("P02") == plan.group_of("P12")  # the two girls are not each alone
+    dashboard.move_who.value = "P02"
+    dashboard.explain_button.click()
+    assert "grouped by age" in dashboard.explanation.value

@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..errors import SmlkitError, ValidationError
-from ..group_report import quality_report
+from ..group_report import explain, quality_report
 from ..grouping_rules import APART, LOCK, TOGETHER, Rule, Rules, Settings
 from ..groups import Group, Plan, form_groups
 from ..io.group_files import groups_csv, groups_xlsx
@@ -97,6 +97,11 @@ class LearningGroups:
         self.max_size = Field("max_size", "Largest group", widgets.BoundedIntText(value=6, min=1, max=6))
         self.min_size = Field("min_size", "Smallest group", widgets.BoundedIntText(value=3, min=1, max=6))
         self.split_years = Field("split_years", "Keep year groups separate", widgets.Checkbox(value=True, indent=False))
+        self.avoid_isolating = Field(
+            "avoid_isolating",
+            "Try not to leave a learner as the only girl or the only boy in a group",
+            widgets.Checkbox(value=False, indent=False),
+        )
         hint = "One set per line: pupil ids separated by commas."
         self.apart = text_field("apart", "Keep apart", hint=hint, multiline=True)
         self.together = text_field("together", "Keep together", hint=hint, multiline=True)
@@ -114,6 +119,8 @@ class LearningGroups:
         self.move_who = Field("move_who", "Learner", widgets.Dropdown(options=[], value=None))
         self.move_to = Field("move_to", "Group", widgets.Dropdown(options=[], value=None))
         self.move_button = button("Lock in this group and update", secondary=True, name="lock")
+        self.explain_button = button("Why is this learner in their group?", secondary=True, name="explain")
+        self.explanation = html_block("", "smlkit-explanation")
         self.csv = DownloadButton("Download groups (CSV)", self._csv, name="csv")
         self.xlsx = DownloadButton("Download groups (XLSX)", self._xlsx, name="xlsx")
         self.save_button = button("Save these groups", name="save")
@@ -132,7 +139,8 @@ class LearningGroups:
                 ),
                 self.move_who.box,
                 self.move_to.box,
-                self._actions(self.move_button),
+                self._actions(self.move_button, self.explain_button),
+                self.explanation,
                 _heading("5. Export and save"),
                 self.xlsx.widget,
                 self.csv.widget,
@@ -153,6 +161,7 @@ class LearningGroups:
                 self.max_size.box,
                 self.min_size.box,
                 self.split_years.box,
+                self.avoid_isolating.box,
                 self.apart.box,
                 self.together.box,
                 self.locks.box,
@@ -169,6 +178,7 @@ class LearningGroups:
         self.form_button.on_click(lambda _b: self._run(self.form))
         self.update_button.on_click(lambda _b: self._run(self.update))
         self.move_button.on_click(lambda _b: self._run(self.lock_selected))
+        self.explain_button.on_click(lambda _b: self._run(self.explain_selected))
         self.save_button.on_click(lambda _b: self._run(self.save))
 
     @staticmethod
@@ -280,7 +290,8 @@ class LearningGroups:
         )
         for field in (self.apart, self.together, self.locks, self.max_size, self.min_size):
             field.set_error(None)
-        return self.roster.learners, Rules(tuple(rules)), settings
+        avoid = ("gender",) if self.avoid_isolating.value else ()
+        return self.roster.learners, Rules(tuple(rules), avoid_isolating=avoid), settings
 
     def form(self) -> None:
         learners, rules, settings = self._inputs()
@@ -301,7 +312,15 @@ class LearningGroups:
         self.locks.value = "\n".join([*lines, f"{who}: {where}"])
         self.update()
 
+    def explain_selected(self) -> None:
+        if not self.plan or not self.move_who.value:
+            raise ValidationError("Choose a learner.", field="move_who")
+        text = explain(self.plan, self.move_who.value)
+        self.explanation.value = f'<p class="smlkit-panel">{escape(text)}</p>'
+        self.status.ok("Explanation shown below the buttons.")
+
     def show(self, plan: Plan) -> None:
+        self.explanation.value = ""
         self.plan = plan
         report = quality_report(plan)
         self.summary.value = cards.summary_html(plan, report)
@@ -312,7 +331,8 @@ class LearningGroups:
             (f"{plan.learners[m].name} ({m}), now in {g.id}", m) for g in plan.groups for m in g.members
         ]
         self.move_to.control.options = [g.id for g in plan.groups]
-        for part in (self.move_who.box, self.move_to.box, self.move_button, self.xlsx.widget, self.csv.widget):
+        parts = (self.move_who.box, self.move_to.box, self.move_button, self.explain_button, self.xlsx.widget)
+        for part in (*parts, self.csv.widget):
             part.layout.display = "" if plan.groups else "none"
         self.save_button.disabled = not plan.groups
         self.save_status.clear()
