@@ -10,6 +10,7 @@ Every rule remembers where it came from (``rules.csv row 4``) so a conflict can 
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -285,3 +286,31 @@ def unit_conflicts(units: Sequence[Unit], learners: Mapping[str, Learner], setti
 
 def characteristic_label(name: str) -> str:
     return CHARACTERISTIC_LABELS.get(name, name)
+
+
+def parse_rule_lines(text: str, kind: str, field: str) -> list[Rule]:
+    """Rules typed one per line: ids separated by commas; a lock is ``id: group``."""
+    rules = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        source = f"{field} line {number}"
+        if kind == LOCK:
+            who, sep, group = line.partition(":")
+            if not sep or not who.strip() or not group.strip():
+                raise ValidationError(f"Line {number}: write a lock as pupil id: group name.", field=field)
+            rules.append(Rule(LOCK, (who.strip(),), group=group.strip(), source=source))
+        else:
+            ids = tuple(p.strip() for p in re.split(r"[,;]", line) if p.strip())
+            if len(set(ids)) < 2:
+                raise ValidationError(f"Line {number}: name two or more pupil ids, separated by commas.", field=field)
+            rules.append(Rule(kind, ids, source=source))
+    return rules
+
+
+def rule_lines(rules: Rules, kind: str) -> list[str]:
+    """Rules of one kind written the way :func:`parse_rule_lines` reads them."""
+    if kind == LOCK:
+        return [f"{lid}: {r.group}" for r in rules.of_kind(LOCK) for lid in r.learners]
+    return [", ".join(r.learners) for r in rules.of_kind(kind)]

@@ -133,3 +133,20 @@ def test_explanation_and_avoiding_an_only_girl(store):
     dashboard.move_who.value = "P02"
     dashboard.explain_button.click()
     assert "grouped by age" in dashboard.explanation.value
+
+
+def test_a_rules_file_fills_the_rule_boxes_and_is_honoured(store):
+    dashboard = page(store)
+    dashboard.sample_button.click()
+    rules = b"rule,learners,group\napart,X999741121886;X999838721487,\nlock,X999190821404,Owls\n"
+    dashboard.load_rules("rules.csv", rules)
+    assert dashboard.apart.value == "X999741121886, X999838721487"
+    assert dashboard.locks.value == "X999190821404: Owls"
+    dashboard.form_button.click()
+    where = dashboard.plan.assignment()
+    assert where["X999190821404"] == "Owls" and where["X999741121886"] != where["X999838721487"]
+    dashboard._run(lambda: dashboard.load_rules("bad.csv", b"rule,learners\nfriends,A;B\n"))
+    assert "bad.csv: 1 rule row(s) could not be read" in dashboard.status.widget.value
+    assert "<li>bad.csv:2: rule: &#x27;friends&#x27; is not apart, together, lock or prefer</li>" in (
+        dashboard.problems.value
+    )

@@ -35,6 +35,11 @@ def problems_html(problems: Sequence[RowProblem], *, limit: int = 200) -> str:
     )
 
 
+def file_problems_html(heading: str, rows: Sequence[str]) -> str:
+    items = "".join(f"<li>{escape(row)}</li>" for row in rows)
+    return f'<div class="smlkit-panel smlkit-roster-problems"><h3>{escape(heading)}</h3><ul>{items}</ul></div>'
+
+
 def summary_html(plan: Plan, report: dict) -> str:
     if not plan.groups:
         items = "".join(

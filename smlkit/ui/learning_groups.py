@@ -8,7 +8,6 @@ room-wide records (``learning-groups``, keyed by roster file name) holding pupil
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,9 @@ import ipywidgets as widgets
 
 from ..errors import SmlkitError, ValidationError
 from ..group_report import explain, quality_report
-from ..grouping_rules import APART, LOCK, TOGETHER, Rule, Rules, Settings
+from ..grouping_rules import APART, LOCK, TOGETHER, Rules, Settings, parse_rule_lines, rule_lines
 from ..groups import Group, Plan, form_groups
-from ..io.group_files import groups_csv, groups_xlsx
+from ..io.group_files import groups_csv, groups_xlsx, read_rules
 from ..io.roster import Roster, read_mentors, read_roster
 from ..learners import Mentor
 from ..paths import data_dir
@@ -45,32 +44,11 @@ def _upload(label: str, name: str) -> widgets.FileUpload:
     return upload
 
 
-def _uploaded(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
-    if not upload.value:
-        return None
-    item = upload.value[0]
-    return str(item["name"]), bytes(item["content"])
-
-
-def parse_rule_lines(text: str, kind: str, field: str) -> list[Rule]:
-    """Rules typed one per line: ids separated by commas; a lock is ``id: group``."""
-    rules = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        source = f"{field} line {number}"
-        if kind == LOCK:
-            who, sep, group = line.partition(":")
-            if not sep or not who.strip() or not group.strip():
-                raise ValidationError(f"Line {number}: write a lock as pupil id: group name.", field=field)
-            rules.append(Rule(LOCK, (who.strip(),), group=group.strip(), source=source))
-        else:
-            ids = tuple(p.strip() for p in re.split(r"[,;]", line) if p.strip())
-            if len(set(ids)) < 2:
-                raise ValidationError(f"Line {number}: name two or more pupil ids, separated by commas.", field=field)
-            rules.append(Rule(kind, ids, source=source))
-    return rules
+def _from_upload(upload: widgets.FileUpload, load) -> None:
+    """Give the chosen file (name, bytes) to ``load``."""
+    if upload.value:
+        item = upload.value[0]
+        load(str(item["name"]), bytes(item["content"]))
 
 
 class LearningGroups:
@@ -88,6 +66,7 @@ class LearningGroups:
         self.sample_button = button("Use the sample roster (Years 5–6)", secondary=True, name="sample")
         self.mentor_upload = _upload("Choose a mentor list (optional)", "mentors")
         self.sample_mentors = button("Use the sample mentor list", secondary=True, name="sample-mentors")
+        self.rules_upload = _upload("Choose a rules file (optional)", "rules")
         self.loaded = html_block("<p>No roster loaded yet.</p>", "smlkit-roster-loaded")
         self.problems = html_block("", "smlkit-roster-problem-list")
         self.skip_bad = Field(
@@ -165,14 +144,19 @@ class LearningGroups:
                 self.apart.box,
                 self.together.box,
                 self.locks.box,
+                self._actions(self.rules_upload),
                 self._actions(self.form_button, self.update_button),
                 self.results,
             ]
         )
         self.widget.add_class("smlkit-learning-groups")
         self._set_enabled(False)
-        self.roster_upload.observe(lambda _c: self._run(self._load_roster_upload), names="value")
-        self.mentor_upload.observe(lambda _c: self._run(self._load_mentor_upload), names="value")
+        for upload, load in (
+            (self.roster_upload, self.load_roster),
+            (self.mentor_upload, self.load_mentors),
+            (self.rules_upload, self.load_rules),
+        ):
+            upload.observe(lambda _c, u=upload, f=load: self._run(lambda: _from_upload(u, f)), names="value")
         self.sample_button.on_click(lambda _b: self._run(self.load_sample))
         self.sample_mentors.on_click(lambda _b: self._run(self._load_sample_mentors))
         self.form_button.on_click(lambda _b: self._run(self.form))
@@ -193,7 +177,13 @@ class LearningGroups:
         display(self.widget)
 
     def _set_enabled(self, on: bool) -> None:
-        for control in (self.roster_upload, self.mentor_upload, self.sample_button, self.sample_mentors):
+        for control in (
+            self.roster_upload,
+            self.mentor_upload,
+            self.rules_upload,
+            self.sample_button,
+            self.sample_mentors,
+        ):
             control.disabled = not on
         self.form_button.disabled = not on or self.roster is None
         self.update_button.disabled = not on or self.roster is None or not (self.plan or self.saved)
@@ -212,6 +202,11 @@ class LearningGroups:
     def _problem(self, exc: SmlkitError | None) -> None:
         for field in (self.apart, self.together, self.locks, self.max_size, self.min_size):
             field.set_error(exc.message if isinstance(exc, ValidationError) and exc.field == field.name else None)
+        if exc is not None and "\n" in str(exc):  # a file's rows: the first line here, every row in the list
+            first, *rows = str(exc).splitlines()
+            self.problems.value = cards.file_problems_html(first, rows)
+            self.status.problem(f"{first} See the list of rows below the roster buttons.")
+            return
         self.status.problem(APOLOGY if exc is None else exc.message)
 
     def _run(self, action) -> None:
@@ -219,11 +214,6 @@ class LearningGroups:
         guarded(action, self._problem)()
 
     # -- loading -----------------------------------------------------------------------------------
-
-    def _load_roster_upload(self) -> None:
-        found = _uploaded(self.roster_upload)
-        if found:
-            self.load_roster(*found)
 
     def load_sample(self) -> None:
         self.load_roster(SAMPLE_ROSTER, (data_dir() / "groups" / SAMPLE_ROSTER).read_bytes())
@@ -252,17 +242,21 @@ class LearningGroups:
             self.status.ok(f"Imported {len(roster.learners)} learners from {roster.source}.")
         self._set_enabled(True)
 
-    def _load_mentor_upload(self) -> None:
-        found = _uploaded(self.mentor_upload)
-        if found:
-            self.load_mentors(*found)
-
     def _load_sample_mentors(self) -> None:
         self.load_mentors(SAMPLE_MENTORS, (data_dir() / "groups" / SAMPLE_MENTORS).read_bytes())
 
     def load_mentors(self, name: str, data: bytes) -> None:
         self.mentors = read_mentors(data, Path(name).name)
         self.status.ok(f"Imported {len(self.mentors)} mentors from {Path(name).name}.")
+
+    def load_rules(self, name: str, data: bytes) -> None:
+        """Rules from a file are added to the boxes above, where they can be read and changed."""
+        rules = read_rules(data, Path(name).name)
+        for field, kind in ((self.apart, APART), (self.together, TOGETHER), (self.locks, LOCK)):
+            lines = rule_lines(rules, kind)
+            if lines:
+                field.value = "\n".join(x for x in [str(field.value).strip(), *lines] if x)
+        self.status.ok(f"Added {len(rules.rules)} rules from {Path(name).name} to the boxes above.")
 
     def _saved_groups(self, source: str) -> list[Group]:
         record = self.store.latest(KIND, source) if self.store else None
