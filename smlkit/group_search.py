@@ -321,6 +321,7 @@ class BlockSearch:
         self.improve()
         if any(self.hard_broken(g) for g in range(self.p.k)):
             self.improve(width=self.p.k)
-        if len(self.p.ids) <= 120:
+        constrained = self.p.units or self.p.characteristics or any(self.has_apart)
+        if constrained and len(self.p.ids) <= 120:  # with no rules the split above is already the optimum
             self.kick(40)
         return [sorted(g, key=lambda i: (self.p.born[i], i)) for g in self.groups]
