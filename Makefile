@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 WORKSHOP_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: workshop test lint format bench clean
+HUB_PROXY := deploy/jupyterhub/node_modules/.smlkit-installed
+
+.PHONY: workshop test lint format bench clean hub-proxy
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -25,8 +27,17 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 workshop: $(VENV)/.installed
 	$(BIN)/smlkit workshop $(WORKSHOP_ARGS)
 
+## JupyterHub's standard proxy for the Hub test and deploy/jupyterhub (npm's configurable-http-proxy).
+$(HUB_PROXY): deploy/jupyterhub/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  { npm ci --prefix deploy/jupyterhub --no-audit --no-fund --loglevel=error && touch $@; } || \
+	    echo "Could not install configurable-http-proxy; the JupyterHub test will say so."; \
+	else echo "npm is not installed, so the JupyterHub test will be skipped (apt-get install npm)."; fi
+
+hub-proxy: $(HUB_PROXY)
+
 ## Lint, then unit, notebook (nbval) and real-browser tests.
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(HUB_PROXY)
 	$(BIN)/ruff check smlkit tests bench
 	$(BIN)/python -m pytest --nbval-lax tests notebooks exercises $(PYTEST_ARGS)
 
@@ -42,4 +53,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/tti.py
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache deploy/jupyterhub/node_modules

@@ -17,9 +17,9 @@ import pkgutil
 import secrets
 import socket
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from . import access
+from . import access, hub
 from .errors import ConfigError, SmlkitError
 from .paths import default_state_dir
 from .store import default_url, describe_url, normalise_url
@@ -68,6 +68,22 @@ def _days(text: str) -> int:
     return value
 
 
+def _base_url(text: str) -> str:
+    try:
+        return hub.normalise_base_url(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+class _Explicit(argparse.Action):
+    """Stores the value and remembers the option was given, so --hub can refuse what it decides itself."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        given = set(getattr(namespace, "explicit", None) or ())
+        namespace.explicit = given | {option_string}
+
+
 def _key(text: str) -> str:
     if len(text.strip()) < 8:
         raise argparse.ArgumentTypeError("the facilitator key must be at least 8 characters long")
@@ -81,27 +97,56 @@ def build_parser() -> argparse.ArgumentParser:
     workshop = sub.add_parser("workshop", help="serve the course on Voila")
     workshop.add_argument(
         "--host",
+        action=_Explicit,
         type=_host,
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; 0.0.0.0 shares it with a room and turns on a join token)",
     )
-    workshop.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    workshop.add_argument(
+        "--port", action=_Explicit, type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
     workshop.add_argument(
         "--db", default=None, help="database URL or SQLite file (default $SMLKIT_DB or a file in the data folder)"
     )
     workshop.add_argument(
         "--facilitator-key",
+        action=_Explicit,
         type=_key,
         default=None,
         help="key that opens the facilitator's pages (default: one kept in the data folder)",
     )
     workshop.add_argument(
         "--retention-days",
+        action=_Explicit,
         type=_days,
         default=DEFAULT_RETENTION_DAYS,
-        help=f"on start, erase people inactive for this many days (default {DEFAULT_RETENTION_DAYS}; 0 keeps all)",
+        help=f"on start, erase people inactive for this many days (default {DEFAULT_RETENTION_DAYS}; 0 keeps all; "
+        "with --hub only when given)",
     )
-    workshop.set_defaults(handler=run_workshop)
+    workshop.add_argument(
+        "--base-url",
+        type=_base_url,
+        default=None,
+        help="URL path the workbook is reached at behind a reverse proxy, such as /sml/ (default /)",
+    )
+    workshop.add_argument(
+        "--hub",
+        action="store_true",
+        help="serve one person's workbook for JupyterHub: the Hub signs people in, its admins are the "
+        "facilitators, and it sets the address and prefix (see deploy/README.md)",
+    )
+    workshop.add_argument(
+        "--programme",
+        default=None,
+        help="which timetable the landing page shows: day (default) or twilight ($SMLKIT_PROGRAMME)",
+    )
+    workshop.add_argument(
+        "--track",
+        default=None,
+        help="the room's phase: secondary (default, Years 7-11) or primary (Years 5-6) ($SMLKIT_TRACK); "
+        "it chooses the examples, sample agreements and rehearsal scenarios",
+    )
+    workshop.set_defaults(handler=run_workshop, explicit=frozenset())
     for register in _command_registrars():
         register(sub)
     return parser
@@ -159,31 +204,103 @@ def lan_addresses() -> list[str]:
     return [a for a in dict.fromkeys(found) if not a.startswith("127.")]
 
 
-def run_workshop(args: argparse.Namespace) -> int:
-    from .privacy import purge_inactive
-    from .server import WorkshopOptions, build_app
-    from .store import Store
+def hub_options(args: argparse.Namespace, env: Mapping[str, str]):
+    """The options of one person's server under JupyterHub (``--hub``), checked against what the Hub decides."""
+    from .server import WorkshopOptions
 
+    server = hub.hub_server(env)
+    decided = sorted(set(args.explicit) & {"--host", "--port"})
+    if decided:
+        raise ConfigError(
+            f"with --hub, JupyterHub chooses the address ($JUPYTERHUB_SERVICE_URL); leave out {' and '.join(decided)}"
+        )
+    if "--facilitator-key" in args.explicit:
+        raise ConfigError(
+            "with --hub there is no facilitator key: the Hub's admins are the facilitators; leave out --facilitator-key"
+        )
+    if args.base_url is not None and args.base_url != server.base_url:
+        raise ConfigError(
+            f"--base-url {args.base_url} does not match the prefix JupyterHub gave this server "
+            f"({server.base_url}); leave out --base-url with --hub"
+        )
+    raw_db = args.db or env.get("SMLKIT_DB", "").strip()
+    if not raw_db:
+        raise ConfigError(
+            "with --hub every person's server must share one database, or the facilitator never sees "
+            "the room's answers: pass --db postgresql://... or set SMLKIT_DB in the Hub's configuration"
+        )
+    return WorkshopOptions(
+        host=server.host,
+        port=server.port,
+        db_url=normalise_url(raw_db),
+        facilitator_key="",
+        base_url=server.base_url,
+        hub=server,
+    )
+
+
+def workshop_options(args: argparse.Namespace, env: Mapping[str, str] | None = None):
+    """What ``smlkit workshop`` was asked for, checked (the key is made or read only when needed)."""
+    from .server import WorkshopOptions
+
+    env = os.environ if env is None else env
+    if args.hub:
+        return hub_options(args, env)
     db_url = normalise_url(args.db) if args.db else default_url()
-    store = Store(db_url)  # create or migrate the schema now, so a bad URL fails before serving
-    purged = purge_inactive(store, args.retention_days)
     shared = args.host not in ("127.0.0.1", "::1")
-    options = WorkshopOptions(
+    return WorkshopOptions(
         host=args.host,
         port=args.port,
         db_url=db_url,
         facilitator_key=facilitator_key(args.facilitator_key),
         token=secrets.token_urlsafe(12) if shared else None,
+        base_url=args.base_url or "/",
     )
+
+
+def retention_days(args: argparse.Namespace, options) -> int:
+    """The retention rule to apply at start. Under the Hub every person's server starts on the one
+    shared store, so the rule runs there only when the Hub's configuration asks (--retention-days)."""
+    if options.hub is not None and "--retention-days" not in args.explicit:
+        return 0
+    return args.retention_days
+
+
+def run_workshop(args: argparse.Namespace) -> int:
+    from .privacy import purge_inactive
+    from .server import build_app
+    from .store import Store
+
+    options = workshop_options(args)
+    programme, track = choose_plan(args)
+    db_url = options.db_url
+    store = Store(db_url)  # create or migrate the schema now, so a bad URL fails before serving
+    retention = retention_days(args, options)
+    purged = purge_inactive(store, retention)
+    shared = options.token is not None
     _check_port_free(options.host, options.port)
     app = build_app(options)
-    local = f"http://127.0.0.1:{options.port}/" if shared else f"http://{options.host}:{options.port}/"
+    path = options.base_url
+    local = f"http://127.0.0.1:{options.port}{path}" if shared else f"http://{options.host}:{options.port}{path}"
 
     def announce() -> None:
+        if options.hub is not None:
+            role = "a facilitator (Hub admin)" if options.hub.is_facilitator else "a participant"
+            lines = [
+                "",
+                f"The SML Workbook is being served for JupyterHub user {options.hub.user}, {role}.",
+                f"  Reached through the Hub at: {path}",
+                f"  Answers are stored in: {describe_url(db_url)}",
+                _retention_line(retention, purged),
+                "",
+            ]
+            print("\n".join(lines), flush=True)
+            return
         lines = ["", "The SML Workbook is being served.", f"  Open: {local}"]
+        lines.append(f"  Programme: {programme.title} ({programme.times}); track: {track.title}")
         if shared:
             for address in lan_addresses() or ["<this machine's address>"]:
-                lines.append(f"  Join URL for the room: http://{address}:{options.port}/?token={options.token}")
+                lines.append(f"  Join URL for the room: http://{address}:{options.port}{path}?token={options.token}")
         lines += [
             f"  Facilitator key (for you only, do not project it): {options.facilitator_key}",
             f"  Answers are stored in: {describe_url(db_url)}",
@@ -198,6 +315,20 @@ def run_workshop(args: argparse.Namespace) -> int:
     tornado.ioloop.IOLoop.current().add_callback(announce)
     app.start()
     return 0
+
+
+def choose_plan(args: argparse.Namespace, env: Mapping[str, str] | None = None):
+    """The programme and track asked for (option, else environment, else the plan's first), checked;
+    recorded in the environment so the landing page and the kernels use the same ones."""
+    from . import content
+
+    env = os.environ if env is None else env
+    plan = content.course()
+    programme = plan.programme(args.programme or env.get(content.PROGRAMME_ENV) or None)
+    track = plan.track(args.track or env.get(content.TRACK_ENV) or None)
+    os.environ[content.PROGRAMME_ENV] = programme.id
+    os.environ[content.TRACK_ENV] = track.id
+    return programme, track
 
 
 def _retention_line(days: int, purged: list) -> str:

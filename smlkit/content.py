@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,14 @@ from .course import Course, course_from_data
 from .errors import DataFileError
 from .moderation import WordFilter
 from .paths import PACKAGE_DIR, data_dir
-from .prompts import PromptLibrary, library_from_data
+from .programme import Programme, Track
+from .prompts import PromptLibrary, library_from_data, library_problems
+from .respondents import RespondentGroups, groups_from_data
 from .scenarios import Principles, principles_from_data
+
+#: The programme (timetable) and track (phase) this workshop runs, set by ``smlkit workshop``.
+PROGRAMME_ENV = "SMLKIT_PROGRAMME"
+TRACK_ENV = "SMLKIT_TRACK"
 
 
 @cache
@@ -34,10 +42,59 @@ def load_course(path: Path | None = None) -> Course:
         raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
 
 
-def load_prompts(path: Path | None = None) -> PromptLibrary:
-    loaded = _load(path, "prompts.yaml", "prompts", "the prompt library")
+_ITEM = re.compile(r"^(prompts|sequences)\[(\d+)\]")
+
+
+def _by_id(loaded: datafile.Loaded, problem: datafile.Problem) -> datafile.Problem:
+    """``prompts[3].points`` → ``prompts[3] (where-now-steering).points``: a broken prompt named by its id."""
+    match = _ITEM.match(problem.field)
+    if not match or not isinstance(loaded.data, dict):
+        return problem
     try:
-        return library_from_data(loaded.data["prompts"])
+        item_id = loaded.data[match.group(1)][int(match.group(2))].get("id")
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return problem
+    if not isinstance(item_id, str) or not item_id:
+        return problem
+    field = f"{match.group(0)} ({item_id}){problem.field[match.end() :]}"
+    return datafile.Problem(problem.file, problem.line, field, problem.message)
+
+
+def _prompt_problems(loaded: datafile.Loaded) -> list[datafile.Problem]:
+    problems = datafile.schema_problems(loaded, schema("prompts"))
+    if not problems:
+        problems = [loaded.problem(where, message) for where, message in library_problems(loaded.data)]
+    return [_by_id(loaded, p) for p in sorted(problems, key=lambda p: (p.line or 0, p.field))]
+
+
+def prompt_file_problems(path: Path | None = None) -> list[datafile.Problem]:
+    """Everything wrong with a prompts file (schema, then meaning), each by line, prompt id and field.
+
+    A file that cannot be read or parsed at all is one problem saying so.
+    """
+    path = path or data_dir() / "prompts.yaml"
+    try:
+        loaded = datafile.read(path)
+    except DataFileError as exc:
+        return [datafile.Problem(exc.where or str(path), None, "", exc.message)]
+    return _prompt_problems(loaded)
+
+
+def load_prompts(path: Path | None = None) -> PromptLibrary:
+    """The prompt library; a DataFileError listing every problem (by prompt id and field) if it is broken."""
+    loaded = datafile.read(path or data_dir() / "prompts.yaml")
+    datafile.raise_if(_prompt_problems(loaded), "the prompt library")
+    try:
+        return library_from_data(loaded.data["prompts"], loaded.data.get("sequences") or ())
+    except DataFileError as exc:
+        raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
+
+
+def load_respondent_groups(path: Path | None = None) -> RespondentGroups:
+    """The roles and departments a participant may pick from for the wall's breakdowns."""
+    loaded = _load(path, "respondent-groups.yaml", "respondent-groups", "the list of roles and departments")
+    try:
+        return groups_from_data(loaded.data)
     except DataFileError as exc:
         raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
 
@@ -81,3 +138,19 @@ def load_principles(path: Path | None = None) -> Principles:
 def principles() -> Principles:
     """The packaged principles (read once per process)."""
     return load_principles()
+
+
+@lru_cache(maxsize=1)
+def respondent_groups() -> RespondentGroups:
+    """The packaged roles and departments list (read once per process)."""
+    return load_respondent_groups()
+
+
+def programme() -> Programme:
+    """The programme this workshop runs ($SMLKIT_PROGRAMME, else the plan's first)."""
+    return course().programme(os.environ.get(PROGRAMME_ENV) or None)
+
+
+def track() -> Track:
+    """The track (primary or secondary) this workshop runs ($SMLKIT_TRACK, else the plan's first)."""
+    return course().track(os.environ.get(TRACK_ENV) or None)

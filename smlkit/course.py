@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import DataFileError
+from .programme import Programme, Track, pick, programme_from_data, track_from_data
 
 #: Who a dashboard is for, and whether the facilitator key is needed to open it.
 ACCESS_LEVELS = ("participant", "facilitator")
@@ -36,6 +37,30 @@ class Course:
     subtitle: str
     welcome: str
     dashboards: tuple[Dashboard, ...]
+    programmes: tuple[Programme, ...] = ()
+    tracks: tuple[Track, ...] = ()
+
+    def programme(self, programme_id: str | None = None) -> Programme:
+        """The programme with this id; the first (the full day) when none is named."""
+        return pick(self.programmes, programme_id, "programme")
+
+    def track(self, track_id: str | None = None) -> Track:
+        """The track with this id; the first when none is named."""
+        return pick(self.tracks, track_id, "track")
+
+    def problems(self, exercise_exists=lambda name: True) -> list[str]:
+        """Cross-references that do not hold: unknown dashboards, exercises or tracks."""
+        found = []
+        ids = {dash.id for dash in self.dashboards}
+        tracks = {track.id for track in self.tracks}
+        for programme in self.programmes:
+            for session in programme.sessions:
+                where = f"programme '{programme.id}', session '{session.id}'"
+                found += [f"{where}: no dashboard '{d}'" for d in session.dashboards if d not in ids]
+                if session.exercise and not exercise_exists(session.exercise):
+                    found.append(f"{where}: no exercise sheet '{session.exercise}'")
+                found += [f"{where}: examples for unknown track '{t}'" for t in session.examples if t not in tracks]
+        return found
 
     def dashboard(self, dashboard_id: str) -> Dashboard:
         for dash in self.dashboards:
@@ -74,4 +99,6 @@ def course_from_data(data: Mapping[str, Any]) -> Course:
         subtitle=data.get("subtitle", ""),
         welcome=data["welcome"],
         dashboards=tuple(dashboards),
+        programmes=tuple(programme_from_data(p) for p in data.get("programmes", ())),
+        tracks=tuple(track_from_data(t) for t in data.get("tracks", ())),
     )

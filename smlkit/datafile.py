@@ -155,6 +155,8 @@ def _plain(err: jsonschema.ValidationError) -> str:
         allowed = ", ".join(repr(v) for v in err.validator_value)
         return f"{err.instance!r} is not one of the allowed values: {allowed}"
     if err.validator == "type":
+        if isinstance(err.instance, bool) and "string" in err.validator_value:
+            return f"expected string, found {err.instance!r}; put quotes around words such as Yes, No, On and Off"
         return f"expected {err.validator_value}, found {type(err.instance).__name__}"
     return err.message
 

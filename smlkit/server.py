@@ -8,6 +8,10 @@
 * dashboards marked ``access: facilitator`` answer 403 with a sign-in link unless
   the browser has shown the facilitator key;
 * only the course's own notebooks are served.
+
+Under JupyterHub (``--hub``, see ``smlkit.hub``) the same server runs once per person:
+the Hub signs people in, the participant is the Hub user who owns the server and the
+facilitator is a Hub admin, so there are no participant cookies and no key.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from jupyter_server.utils import url_path_join
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from . import access, content
+from . import access, content, hub, timetable
 from .course import Course
+from .errors import SmlkitError
 from .paths import notebooks_dir, share_dir
+from .programme import clock_of as programme_clock
 
 AUDIENCE_LABELS = {"staff": "staff", "facilitator": "facilitators", "head": "heads and leaders"}
 
@@ -48,6 +54,10 @@ class WorkshopOptions:
     db_url: str
     facilitator_key: str
     token: str | None = None
+    #: URL path the workbook is reached at (behind a reverse proxy, or the Hub's /user/<name>/).
+    base_url: str = "/"
+    #: Under JupyterHub: the server the Hub asked for (owner, admin flag); None when standalone.
+    hub: hub.HubServer | None = None
 
 
 class _WorkbookPage:
@@ -57,13 +67,19 @@ class _WorkbookPage:
     def course(self) -> Course:
         return content.course()
 
+    def hub_user(self: JupyterHandler) -> str:
+        """The Hub user this server belongs to, or "" when the workbook runs on its own."""
+        return self.settings.get("smlkit_hub_user", "")
+
     def visitor_is_facilitator(self: JupyterHandler) -> bool:
+        if self.hub_user():
+            return bool(self.settings.get("smlkit_hub_facilitator"))
         proof = self.get_cookie(access.FACILITATOR_COOKIE)
         return access.proof_matches(proof, self.settings.get("smlkit_facilitator_key"))
 
     def ensure_participant(self: JupyterHandler) -> None:
         """Give this browser a participant token if it has none, and make the current request carry it."""
-        if self.get_cookie(access.PARTICIPANT_COOKIE):
+        if self.hub_user() or self.get_cookie(access.PARTICIPANT_COOKIE):
             return
         token = access.new_token()
         self.set_cookie(
@@ -87,8 +103,24 @@ class _WorkbookPage:
                 course=self.course,
                 base_url=self.base_url,
                 is_facilitator=self.visitor_is_facilitator(),
+                hub_user=self.hub_user(),
+                hub_home=self.settings.get("smlkit_hub_home", ""),
+                nav=timetable.navigation(self.course, content.programme()),
                 **values,
             )
+        )
+
+    def render_refusal(self: JupyterHandler, heading: str, message: str) -> None:
+        """403 for a Hub user on someone else's workbook (called by ``smlkit.hubauth``)."""
+        hub_home = self.settings.get("smlkit_hub_home", "")
+        self.render_page(
+            "refused.html.j2",
+            status=403,
+            heading=heading,
+            message=message,
+            link=hub_home,
+            link_text="Go to the Hub's home page" if hub_home else "",
+            someone_elses=True,
         )
 
 
@@ -98,7 +130,29 @@ class LandingHandler(_WorkbookPage, JupyterHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         self.ensure_participant()
-        self.render_page("landing.html.j2")
+        course = self.course
+        running = content.programme()
+        notice = ""
+        try:
+            shown = course.programme(self.get_argument("programme", "") or running.id)
+        except SmlkitError:
+            shown, notice = running, "There is no timetable by that name; this is the one the workshop runs."
+        try:
+            minute = timetable.clock_minute(self.get_argument("at", "") or None)
+        except SmlkitError as exc:
+            minute, notice = timetable.clock_minute(None), f"{exc.message}; the timetable shows the time now."
+        track = content.track()
+        self.render_page(
+            "landing.html.j2",
+            programme=shown,
+            running=running,
+            others=[p for p in course.programmes if p.id != shown.id],
+            track=track,
+            sessions=timetable.timetable(course, shown, track, minute),
+            clock=programme_clock(minute),
+            preview=bool(self.get_argument("at", "")),
+            notice=notice,
+        )
 
 
 class KeyHandler(_WorkbookPage, JupyterHandler):
@@ -113,13 +167,34 @@ class KeyHandler(_WorkbookPage, JupyterHandler):
 
     @tornado.web.authenticated
     def get(self) -> None:
+        if self.hub_user():
+            self._hub_page()
+            return
         reason = ""
         if self.get_argument("next", ""):
             reason = "The page you asked for is for the facilitator. Sign in with the key to open it."
         self.render_page("key.html.j2", error="", reason=reason, next=self._next(), xsrf=self.xsrf_token.decode())
 
+    def _hub_page(self) -> None:
+        """Under JupyterHub there is no key: the Hub's admins are the facilitators."""
+        if self.visitor_is_facilitator():
+            self.redirect(self._next())
+            return
+        self.render_page(
+            "refused.html.j2",
+            status=403,
+            heading="Facilitator pages are for the Hub's facilitators",
+            message=f"You are signed in to JupyterHub as {self.hub_user()}, a participant. The facilitator's "
+            "pages open for the people the Hub lists as its admins; there is no key to type here.",
+            link="",
+            link_text="",
+        )
+
     @tornado.web.authenticated
     def post(self) -> None:
+        if self.hub_user():
+            self._hub_page()
+            return
         given = self.get_body_argument("key", "")
         key = self.settings.get("smlkit_facilitator_key", "")
         if not given.strip():
@@ -161,14 +236,26 @@ class DashboardHandler(_WorkbookPage, TornadoVoilaHandler):
         self.ensure_participant()
         if dashboard.needs_key and not self.visitor_is_facilitator():
             target = url_path_join(self.base_url, "voila/render", dashboard.notebook)
+            if self.hub_user():
+                message = (
+                    "This page shows the whole room's answers, so it opens only for the facilitator "
+                    "(an admin of this JupyterHub). If you are taking part in the workshop, you do not need this page."
+                )
+                link = link_text = ""
+            else:
+                message = (
+                    "This page shows the whole room's answers, so it needs the facilitator key. "
+                    "If you are taking part in the workshop, you do not need this page."
+                )
+                link = f"{self.base_url}smlkit/key?next={quote(target)}"
+                link_text = "Sign in with the facilitator key"
             self.render_page(
                 "refused.html.j2",
                 status=403,
                 heading=f"{dashboard.title} is for the facilitator",
-                message="This page shows the whole room's answers, so it needs the facilitator key. "
-                "If you are taking part in the workshop, you do not need this page.",
-                link=f"{self.base_url}smlkit/key?next={quote(target)}",
-                link_text="Sign in with the facilitator key",
+                message=message,
+                link=link,
+                link_text=link_text,
             )
             return
         await super().get(path)
@@ -190,6 +277,14 @@ class WorkshopApp(Voila):
     def init_settings(self):
         settings = super().init_settings()
         settings["smlkit_facilitator_key"] = os.environ.get(access.KEY_ENV, "")
+        owner = os.environ.get(hub.HUB_USER_ENV, "")
+        settings["smlkit_hub_user"] = owner
+        settings["smlkit_hub_facilitator"] = bool(owner) and hub.is_facilitator_flag(
+            os.environ.get(hub.FACILITATOR_ENV)
+        )
+        if owner:
+            hub_base = url_path_join(os.environ.get("JUPYTERHUB_BASE_URL") or "/", "hub/")
+            settings["smlkit_hub_home"] = url_path_join(hub_base, "home")
         return settings
 
     def init_handlers(self):
@@ -202,6 +297,9 @@ class WorkshopApp(Voila):
             (url_path_join(base, r"voila/render/(.*)"), DashboardHandler, render_kwargs),
             (url_path_join(base, r"voila/tree(.*)"), TreeRedirectHandler),
         ]
+        if os.environ.get(hub.HUB_USER_ENV):
+            # The Hub's OAuth callback (and log-out), under this server's prefix.
+            ours += [(url_path_join(base, spec[0]), *spec[1:]) for spec in self.identity_provider.get_handlers()]
         return ours + handlers
 
 
@@ -213,6 +311,17 @@ def voila_config(course: Course) -> dict:
         if dash.preheat > 0 and not dash.needs_key:
             pools[dash.notebook] = {"pool_size": dash.preheat}
     config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools
+    nav = [
+        {
+            "number": item.number,
+            "title": item.title,
+            "href": item.href,
+            "notebooks": " ".join(item.notebooks),
+            "session": item.session,
+        }
+        for item in timetable.navigation(course, content.programme())
+    ]
+    config["VoilaConfiguration"]["resources"] = {"smlkit": {"title": course.title, "nav": nav}}
     return config
 
 
@@ -223,6 +332,14 @@ def build_app(options: WorkshopOptions, extra_config: dict | None = None) -> Wor
     course = content.course()
     os.environ["SMLKIT_DB"] = options.db_url
     os.environ[access.KEY_ENV] = options.facilitator_key
+    # Kernels inherit these: under the Hub they name the participant and the admin flag
+    # (smlkit.visitor); on its own the workbook clears them, so only cookies and the key count.
+    if options.hub is not None:
+        os.environ[hub.HUB_USER_ENV] = options.hub.user
+        os.environ[hub.FACILITATOR_ENV] = "1" if options.hub.is_facilitator else "0"
+    else:
+        os.environ.pop(hub.HUB_USER_ENV, None)
+        os.environ.pop(hub.FACILITATOR_ENV, None)
     # Voila finds the workbook's template through the Jupyter data path.
     jupyter_path = os.environ.get("JUPYTER_PATH", "")
     ours = str(share_dir() / "jupyter")
@@ -237,12 +354,29 @@ def build_app(options: WorkshopOptions, extra_config: dict | None = None) -> Wor
     config.Voila.root_dir = str(notebooks_dir())
     config.Voila.config_file_paths = []
     config.Voila.token = options.token or ""
+    config.Voila.base_url = options.base_url
+    if options.hub is not None:
+        config.merge(Config(hub_config(options.hub)))
     if extra_config:
         config.merge(Config(extra_config))
     app = WorkshopApp(config=config)
     app.initialize([])
     app.root_dir = str(notebooks_dir())
     return app
+
+
+def hub_config(server: hub.HubServer) -> dict:
+    """Voila settings for one person's server under JupyterHub."""
+    return {
+        "Voila": {
+            "identity_provider_class": "smlkit.hubauth.WorkbookHubIdentity",
+            "authorizer_class": "smlkit.hubauth.WorkbookHubAuthorizer",
+        },
+        "WorkbookHubIdentity": {"owner": server.user},
+        # One person per server: a kernel starts when they open a page, none wait in a pool
+        # (a pool per person would multiply the room's memory; see deploy/README.md).
+        "VoilaKernelManager": {"kernel_pools_config": {"default": {"pool_size": 0}}},
+    }
 
 
 def notebook_paths(course: Course) -> list[Path]:

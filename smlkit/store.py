@@ -14,24 +14,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from .database import default_url, describe_url, engine_for, is_busy, normalise_url
 from .errors import StoreBusyError, StoreError
-from .paths import default_state_dir
 
-SCHEMA_VERSION = 1
+__all__ = ["Draft", "ErasureReport", "Record", "Store", "default_url", "describe_url", "engine_for", "normalise_url"]
+
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -113,111 +111,6 @@ def _now() -> datetime:
 def token_hash(token: str) -> str:
     """Participants are found by a hash of their browser token, never the token itself."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def default_url() -> str:
-    """``$SMLKIT_DB`` if set, else a SQLite file in the state directory."""
-    explicit = os.environ.get("SMLKIT_DB")
-    if explicit:
-        return normalise_url(explicit)
-    return f"sqlite:///{default_state_dir() / 'workshop.sqlite'}"
-
-
-def normalise_url(url: str) -> str:
-    """Accept a plain file path as a SQLite database; pick psycopg 3 for PostgreSQL."""
-    url = url.strip()
-    if not url:
-        raise StoreError("the database URL is empty; give a sqlite:/// path or a postgresql:// URL")
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-def describe_url(url: str) -> str:
-    """A URL safe to print: the password, if any, is hidden."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "(unreadable database URL)"
-
-
-_engines: dict[str, Engine] = {}
-_engines_lock = threading.Lock()
-
-
-def _busy_timeout_ms() -> int:
-    """How long a write waits for a locked SQLite file before reporting it busy ($SMLKIT_DB_BUSY_MS)."""
-    raw = os.environ.get("SMLKIT_DB_BUSY_MS", "15000")
-    try:
-        return max(100, int(raw))
-    except ValueError:
-        raise StoreError(f"SMLKIT_DB_BUSY_MS must be a number of milliseconds, not {raw!r}") from None
-
-
-def _sqlite_engine(url: sa.engine.URL) -> Engine:
-    database = url.database or ""
-    if database and database != ":memory:":
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the folder for the database ({exc.strerror})", where=database) from None
-    busy_ms = _busy_timeout_ms()
-    engine = sa.create_engine(url, connect_args={"timeout": busy_ms / 1000})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised via every test
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see below)
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # writes take the write lock up front, so they queue instead of failing
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
-
-
-def engine_for(url: str) -> Engine:
-    """One engine per URL per process (kernels and the server each have their own)."""
-    url = normalise_url(url)
-    with _engines_lock:
-        engine = _engines.get(url)
-        if engine is None:
-            try:
-                parsed = sa.engine.make_url(url)
-            except sa.exc.ArgumentError:
-                raise StoreError(
-                    "this is not a database URL; use sqlite:///path/to/file.sqlite or postgresql://user@host/dbname",
-                    where=describe_url(url),
-                ) from None
-            backend = parsed.get_backend_name()
-            if backend not in ("sqlite", "postgresql"):
-                raise StoreError(
-                    f"'{backend}' is not a database the workbook can use; use sqlite:///path/to/file.sqlite "
-                    "or postgresql://user@host/dbname",
-                    where=describe_url(url),
-                )
-            try:
-                if backend == "sqlite":
-                    engine = _sqlite_engine(parsed)
-                else:
-                    engine = sa.create_engine(parsed, pool_pre_ping=True)
-            except (ImportError, sa.exc.NoSuchModuleError) as exc:
-                raise StoreError(f"the database driver is not installed ({exc})", where=describe_url(url)) from None
-            _engines[url] = engine
-        return engine
-
-
-def _is_busy(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    return any(marker in text for marker in ("database is locked", "disk is full", "database or disk is full", "busy"))
 
 
 class Store:
@@ -402,6 +295,21 @@ class Store:
         query = sa.select(records).where(records.c.participant_id == participant_id).order_by(records.c.id)
         return self._many(query)
 
+    def marker(self, kinds: Iterable[str] | None = None) -> tuple[int, int]:
+        """(newest id, number of records) of these kinds: changes whenever one is saved or erased.
+
+        One cheap query, for live views asking "has anything changed since I last looked?".
+        """
+        query = sa.select(sa.func.max(records.c.id), sa.func.count())
+        if kinds is not None:
+            query = query.where(records.c.kind.in_(list(kinds)))
+        try:
+            with self.engine.connect() as conn:
+                newest, number = conn.execute(query).one()
+        except OperationalError as exc:
+            raise self._wrap(exc, "read") from None
+        return newest or 0, number
+
     def count(self, kind: str | None = None) -> int:
         query = sa.select(sa.func.count()).select_from(records)
         if kind is not None:
@@ -454,7 +362,7 @@ class Store:
             raise self._wrap(exc, "read") from None
 
     def _wrap(self, exc: OperationalError, action: str) -> StoreError:
-        if _is_busy(exc):
+        if is_busy(exc):
             return StoreBusyError(
                 f"the store is busy or out of space and could not {action} just now; "
                 "your text is still in the form; try again in a moment",
@@ -489,7 +397,13 @@ def _create_v1(conn: Connection) -> None:
     records.create(conn, checkfirst=True)
 
 
+def _add_activity_index_v2(conn: Connection) -> None:
+    """Version 2: an index for "when was each person last active" (the retention rule and the
+    People sheet ask it of every participant at once)."""
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_records_activity ON records (participant_id, created_at)"))
+
+
 Migration = tuple[int, Callable[[Connection], None]]
 
 #: Ordered schema steps. Add a new (version, function) at the end; never edit an old one.
-MIGRATIONS: list[Migration] = [(1, _create_v1)]
+MIGRATIONS: list[Migration] = [(1, _create_v1), (2, _add_activity_index_v2)]

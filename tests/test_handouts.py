@@ -64,3 +64,11 @@ def test_unreadable_sheet_is_a_clear_error(tmp_path, capsys):
     bad.write_bytes(b"\xff\xfe not utf8")
     assert cli.main(["handouts", "--out", str(tmp_path / "out"), str(bad)]) == 2
     assert "cannot be read" in capsys.readouterr().err
+
+
+def test_links_print_their_words_and_web_addresses_but_not_file_names():
+    doc = _doc(
+        "See [the template](scenario-template.yaml), [writing](writing-a-scenario.md) and [SML](https://example.org/sml)."
+    )
+    text = doc.paragraphs[-1].text
+    assert text == "See the template, writing and SML (https://example.org/sml)."

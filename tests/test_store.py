@@ -104,6 +104,42 @@ def test_schema_version_is_recorded_and_reopening_keeps_data(any_db_url):
     assert again.latest("reflection", "k", me).data == {"v": 1}
 
 
+def test_a_database_from_the_first_schema_is_migrated_on_start_with_its_data(any_db_url):
+    from datetime import datetime
+
+    from smlkit.store import _create_v1, participants, records, schema_version
+
+    engine = sa.create_engine(any_db_url)
+    with engine.begin() as conn:  # a workshop's database as smlkit's first release left it
+        schema_version.create(conn)
+        _create_v1(conn)
+        conn.execute(schema_version.insert().values(version=1, applied_at=datetime(2026, 9, 1)))
+        conn.execute(participants.insert().values(id="p1", token_hash="h" * 64, created_at=datetime(2026, 9, 1)))
+        conn.execute(
+            records.insert().values(
+                save_id="s1",
+                kind="reflection",
+                key="where-now",
+                participant_id="p1",
+                payload='{"answers": {"where-now-learning": "from September"}}',
+                created_at=datetime(2026, 9, 1, 10),
+            )
+        )
+    engine.dispose()
+
+    store = Store(any_db_url)
+    assert store.schema_version() == SCHEMA_VERSION == 2
+    kept = store.latest("reflection", "where-now", "p1")
+    assert kept.data == {"answers": {"where-now-learning": "from September"}} and kept.save_id == "s1"
+    with store.engine.connect() as conn:
+        indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("records")}
+        applied = [row.version for row in conn.execute(sa.select(schema_version).order_by(schema_version.c.version))]
+    assert "ix_records_activity" in indexes
+    assert applied == [1, 2]
+    store.save("reflection", "where-now", {"answers": {}}, participant_id="p1")  # and it carries on
+    assert len(store.history("reflection", "where-now", "p1")) == 2
+
+
 def test_newer_schema_is_refused_not_damaged(any_db_url):
     db_url = any_db_url
     store = Store(db_url)

@@ -25,6 +25,9 @@ from ..store import Record, Store
 #: (sheet title, "module:function") for every part of the course that keeps answers.
 SHEETS: tuple[tuple[str, str], ...] = (
     ("Where are you now", "smlkit.ui.where_now:export_rows"),
+    ("Workshop wall", "smlkit.ui.wall:export_rows"),
+    ("Mentoring rehearsal", "smlkit.ui.scenario_records:export_rows"),
+    ("Evaluation", "smlkit.ui.evaluation:export_rows"),
     ("Learning groups", "smlkit.ui.learning_groups:export_rows"),
 )
 

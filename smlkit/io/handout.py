@@ -57,9 +57,10 @@ def _add_inline(paragraph, text: str) -> None:
             run.font.name = "Courier New"
         elif part.startswith("[") and "](" in part:
             label, target = part[1:].split("](", 1)
+            target = target.removesuffix(")")
             paragraph.add_run(label)
-            if not target.startswith("#") and not target.endswith(".md"):
-                paragraph.add_run(f" ({target[:-1]})").italic = True
+            if not target.startswith("#") and not target.endswith((".md", ".yaml")):
+                paragraph.add_run(f" ({target})").italic = True
         elif part.startswith("*") and part.endswith("*") and len(part) > 2:
             paragraph.add_run(part[1:-1]).italic = True
         else:

@@ -230,7 +230,7 @@ class Debrief:
         state = {"held": "Held: contains a word on the held list", "hidden": "Hidden by you"}.get(item.state, "")
         prefix = f'<p class="smlkit-note">{escape(where)}. {escape(state)}</p>' if where else ""
         text = html_block(
-            f'{prefix}<blockquote class="smlkit-answer-text"><span class="smlkit-visually-hidden">Answer {number}: '
+            f'{prefix}<blockquote class="smlkit-quote"><span class="smlkit-visually-hidden">Answer {number}: '
             f"</span>{paragraphs(item.answer.text)}</blockquote>"
         )
         act = button(label, secondary=True, name=action)
@@ -244,7 +244,7 @@ class Debrief:
 
         act.on_click(decide)
         row = widgets.HBox([text, act])
-        row.add_class("smlkit-answer")
+        row.add_class("smlkit-debrief-answer")
         row.add_class(f"smlkit-answer-{item.state}")
         return row
 

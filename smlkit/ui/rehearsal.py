@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from .. import content
 from ..errors import SmlkitError, ValidationError
+from ..programme import Track
 from ..scenario_library import Library, load_library
 from ..scenarios import Ending, Node, Progress, Scenario, back, choose, last_choice, mark_asked, position, restart
 from ..store import Store
@@ -49,6 +50,12 @@ def _row(*children: widgets.Widget) -> widgets.HBox:
 
 def _show(widget: widgets.Widget, visible: bool) -> None:
     widget.layout.display = "flex" if visible else "none"
+
+
+def for_track(library: Library, track: Track) -> list[Scenario]:
+    """The room's track's scenarios first (in the track's order), then every other one."""
+    chosen = [s for sid in track.scenarios for s in library.scenarios if s.id == sid]
+    return chosen + [s for s in library.scenarios if s not in chosen]
 
 
 class Rehearsal:
@@ -172,7 +179,7 @@ class Rehearsal:
             self.store = store or self.store or Store()
             self.participant_id = self.store.participant_for_token(who.token)
             self.library = library or load_library()
-            self.picker.control.options = [(s.title, s.id) for s in self.library.scenarios]
+            self.picker.control.options = [(s.title, s.id) for s in for_track(self.library, content.track())]
             self.picker.value = None
             if who.is_facilitator:
                 self.facilitator_note.value = view.facilitator_note(self.library)

@@ -156,7 +156,7 @@ def choices_table(summary: DecisionSummary, principles: Principles, minimum: int
         percent = round((share.share or 0) * 100)
         rows.append(
             f"<tr>{label}<td>{share.n}</td>"
-            f'<td><span class="smlkit-bar" aria-hidden="true"><span style="width:{percent}%"></span></span> '
+            f'<td><span class="smlkit-choice-bar" aria-hidden="true"><span style="width:{percent}%"></span></span> '
             f"{percent}%</td></tr>"
         )
     return (

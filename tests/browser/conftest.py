@@ -6,39 +6,18 @@ where a missing browser is a failure: CI must install it.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from .workshop_server import Workshop, start_workshop, stop_workshop
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
-
-def chromium_path() -> str | None:
-    for candidate in (
-        os.environ.get("CHROMIUM"),
-        "/usr/bin/chromium",
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``end_of_day`` run last: they export and erase what the other tests saved."""
+    items.sort(key=lambda item: item.get_closest_marker("end_of_day") is not None)
 
 
 @pytest.fixture(scope="session")
@@ -46,22 +25,6 @@ def workshop(tmp_path_factory) -> Iterator[Workshop]:
     server = start_workshop(tmp_path_factory.mktemp("workshop"))
     yield server
     stop_workshop(server)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    if path is None:
-        reason = "Chromium is not installed (apt-get install chromium, or set $CHROMIUM)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must install it", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -6,6 +6,9 @@
 // 5. A download link a dashboard has just prepared is followed once, so one press downloads.
 // 6. New content a dashboard marks with data-smlkit-focus="<token>" takes focus once (e.g. the
 //    feedback after a choice in the rehearsal), so keyboard and screen-reader users land on it.
+// 7. Groups of controls (checkboxes, ranking rows) are announced with their question (role=group);
+//    each ranking button's name says which option it moves ("Move up: Reading").
+// 8. The session navigation marks the session this page belongs to (aria-current).
 (function () {
   "use strict";
 
@@ -26,6 +29,25 @@
       if (!label.id) { groupCount += 1; label.id = "smlkit-group-label-" + groupCount; }
       box.setAttribute("role", "radiogroup");
       box.setAttribute("aria-labelledby", label.id);
+    });
+  }
+
+  var labelCount = 0;
+  function labelGroups() {
+    document.querySelectorAll(".smlkit-group").forEach(function (group) {
+      var label = group.querySelector(".smlkit-group-label");
+      if (!label) { return; }
+      if (!label.id) { labelCount += 1; label.id = "smlkit-grouplabel-" + labelCount; }
+      if (group.getAttribute("role") !== "group") { group.setAttribute("role", "group"); }
+      if (group.getAttribute("aria-labelledby") !== label.id) { group.setAttribute("aria-labelledby", label.id); }
+    });
+    document.querySelectorAll(".smlkit-rank-row").forEach(function (row) {
+      var option = row.querySelector(".smlkit-rank-text");
+      if (!option) { return; }
+      row.querySelectorAll("button").forEach(function (btn) {
+        var name = btn.textContent.trim() + ": " + option.textContent.trim();
+        if (btn.getAttribute("aria-label") !== name) { btn.setAttribute("aria-label", name); }
+      });
     });
   }
 
@@ -62,13 +84,29 @@
     });
   }
 
+  // The session this page belongs to is marked in the session navigation.
+  function markCurrentSession() {
+    var page = decodeURIComponent(window.location.pathname.split("/").pop() || "");
+    var wanted = new URLSearchParams(window.location.search).get("session");
+    var links = Array.prototype.slice.call(document.querySelectorAll(".sml-sessions a[data-smlkit-notebooks]"));
+    var mine = links.filter(function (link) {
+      return (link.getAttribute("data-smlkit-notebooks") || "").split(" ").indexOf(page) >= 0;
+    });
+    var chosen = mine.filter(function (link) { return link.getAttribute("data-smlkit-session") === wanted; })[0] || mine[0];
+    links.forEach(function (link) {
+      if (link === chosen) { link.setAttribute("aria-current", "true"); } else { link.removeAttribute("aria-current"); }
+    });
+  }
+
   function tidy() {
     adoptShell();
     labelRadioGroups();
+    labelGroups();
     focusNewSummaries();
     followNewDownloads();
     focusMarkedContent();
   }
+  markCurrentSession();
 
   var pending = false;
   new MutationObserver(function () {

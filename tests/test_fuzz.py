@@ -1,0 +1,270 @@
+"""Bad input, fuzzed: every content file and the command line either work or fail with a clear
+``SmlkitError`` (never a traceback), and a command that fails changes nothing stored.
+
+Content files are fuzzed by mutating the shipped ones (lines dropped, doubled, cut short or
+replaced with hostile fragments), which reaches deep into the schemas as well as the YAML parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from smlkit import cli, content, scenario_library
+from smlkit.errors import SmlkitError
+from smlkit.paths import data_dir
+from smlkit.store import Store
+
+FRAGMENTS = [
+    "",
+    ":",
+    "- ",
+    "  - id: x",
+    "[",
+    "{a: 1, a: 2}",
+    "&a [*a, *a]",
+    "*nothing",
+    "!!python/object/apply:os.system ['echo hi']",
+    "title: \x00",
+    "start: '25:99'",
+    "minutes: -5",
+    "minutes: 10000",
+    "kind: scale",
+    "points: []",
+    "options: yes",
+    "id: Not An Id!",
+    "dashboards: [nowhere]",
+    "exercise: ../../etc/passwd",
+    "\t\tkey: value",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    "é" * 50 + " ☃ \u202e",
+    "---",
+    "...",
+    "%YAML 9.9",
+]
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@st.composite
+def mutated(draw, original: str) -> str:
+    lines = original.splitlines()
+    for _ in range(draw(st.integers(1, 3))):
+        if not lines:
+            break
+        at = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["drop", "double", "replace", "cut", "indent", "append"]))
+        if action == "drop":
+            del lines[at]
+        elif action == "double":
+            lines.insert(at, lines[at])
+        elif action == "replace":
+            indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+            lines[at] = indent + draw(st.sampled_from(FRAGMENTS) | st.text(max_size=40))
+        elif action == "cut":
+            lines = lines[:at]
+        elif action == "indent":
+            lines[at] = "   " + lines[at]
+        else:
+            lines.append(draw(st.sampled_from(FRAGMENTS)))
+    return "\n".join(lines) + "\n"
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    return path
+
+
+def _clear_or_works(load, path: Path):
+    try:
+        return load(path)
+    except SmlkitError as exc:
+        message = str(exc)
+        assert message.strip(), "an error must say something"
+        assert "Traceback" not in message
+        return None
+
+
+COURSE = (data_dir() / "course.yaml").read_text(encoding="utf-8")
+PROMPTS = (data_dir() / "prompts.yaml").read_text(encoding="utf-8")
+SCENARIO = next((data_dir() / "scenarios").glob("*.yaml")).read_text(encoding="utf-8")
+
+
+@SETTINGS
+@given(text=mutated(COURSE))
+def test_a_damaged_course_plan_loads_or_says_what_is_wrong(tmp_path_factory, text):
+    path = _write(tmp_path_factory.mktemp("course"), "course.yaml", text)
+    course = _clear_or_works(content.load_course, path)
+    if course is not None:
+        assert isinstance(course.problems(), list)
+        for programme in course.programmes:
+            assert programme.sessions  # a plan that loads has a timetable to show
+
+
+@SETTINGS
+@given(text=mutated(PROMPTS))
+def test_a_damaged_prompt_library_loads_or_says_what_is_wrong(tmp_path_factory, text):
+    path = _write(tmp_path_factory.mktemp("prompts"), "prompts.yaml", text)
+    library = _clear_or_works(content.load_prompts, path)
+    if library is not None:
+        for sequence in library.sequences:
+            assert all(library.get(pid) for pid in sequence.prompt_ids)
+
+
+@SETTINGS
+@given(text=mutated(SCENARIO))
+def test_a_damaged_scenario_file_is_checked_never_crashes(tmp_path_factory, text):
+    path = _write(tmp_path_factory.mktemp("scenario"), "scenario.yaml", text)
+    result = scenario_library.check_file(path)
+    if result.scenario is None:
+        assert result.problems, "a scenario that cannot be used must say why"
+    for problem in result.problems:
+        assert str(problem).strip()
+    _clear_or_works(scenario_library.load_scenario, path)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=300))
+def test_binary_garbage_in_any_content_file_is_a_clear_error(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("binary")
+    for name, load in (("course.yaml", content.load_course), ("prompts.yaml", content.load_prompts)):
+        path = folder / name
+        path.write_bytes(data)
+        _clear_or_works(load, path)
+    path = folder / "scenario.yaml"
+    path.write_bytes(data)
+    result = scenario_library.check_file(path)
+    assert result.scenario is None and result.problems
+
+
+# -- the command line ------------------------------------------------------------------------
+
+WORDS = [
+    "export",
+    "erase",
+    "handouts",
+    "prompts",
+    "scenarios",
+    "check",
+    "--db",
+    "@db",
+    "--out",
+    "--participant",
+    "--help-me",
+    "day.xlsx",
+    "day.csv",
+    "me.json",
+    "Priya",
+    "",
+    "-",
+    "--",
+    "nobody",
+    "sqlite:///",
+    "postgresql://nobody@127.0.0.1:1/none",
+    "mysql://x",
+    "/dev/null",
+    "exercises/none.md",
+    "data/prompts.yaml",
+    "x" * 300,
+    "'; drop table records; --",
+]
+
+
+@pytest.fixture
+def filled(tmp_path):
+    url = f"sqlite:///{tmp_path / 'day.sqlite'}"
+    store = Store(url)
+    pid = store.participant_for_token("priya")
+    store.save("profile", "profile", {"name": "Priya"}, participant_id=pid)
+    store.save("reflection", "where-now", {"answers": {"where-now-learning": "kept"}}, participant_id=pid)
+    return url, store
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(WORDS) | st.text(max_size=12), max_size=6))
+def test_any_command_line_works_or_fails_clearly_and_keeps_the_data(filled, tmp_path, capsys, words):
+    url, store = filled
+    argv = [url if w == "@db" else w for w in words]
+    if argv and argv[0] == "erase" and "--participant" in argv:
+        return  # a valid erase legitimately removes data; covered by the privacy tests
+    before = store.count()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:  # --help
+            code = exc.code
+    finally:
+        os.chdir(cwd)
+    err = capsys.readouterr().err
+    assert code in (0, 2, None)
+    assert "Traceback" not in err
+    if code == 2:
+        assert err.startswith("smlkit: ")
+    assert store.count() == before
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "--host",
+                "--port",
+                "--db",
+                "--facilitator-key",
+                "--retention-days",
+                "--base-url",
+                "--programme",
+                "--track",
+                "0.0.0.0",
+                "::1",
+                "localhost",
+                "99999",
+                "8866",
+                "-1",
+                "day",
+                "twilight",
+                "weekend",
+                "primary",
+                "tertiary",
+                "short",
+                "a-long-enough-key-123",
+                "/sml/",
+                "sml",
+                "30",
+                "abc",
+            ]
+        ),
+        max_size=6,
+    )
+)
+def test_workshop_options_are_checked_before_anything_starts(words):
+    """Every workshop option is checked without starting a server: a clear error or a plan."""
+    saved = {k: os.environ.get(k) for k in (content.PROGRAMME_ENV, content.TRACK_ENV)}
+    try:
+        try:
+            args = cli.build_parser().parse_args(["workshop", *words])
+        except SmlkitError:
+            return
+        assert isinstance(args, argparse.Namespace)
+        try:
+            programme, track = cli.choose_plan(args, env={})
+        except SmlkitError as exc:
+            assert "there is no" in str(exc)
+            return
+        assert programme.sessions and track.years
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
