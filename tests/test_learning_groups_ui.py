@@ -150,3 +150,13 @@ def test_a_rules_file_fills_the_rule_boxes_and_is_honoured(store):
     assert "<li>bad.csv:2: rule: &#x27;friends&#x27; is not apart, together, lock or prefer</li>" in (
         dashboard.problems.value
     )
+
+
+def test_secondary_sample_keeps_year_groups_apart(store):
+    dashboard = page(store)
+    dashboard.sample_secondary.click()
+    assert "900 learners imported" in dashboard.loaded.value
+    dashboard.form_button.click()
+    plan = dashboard.plan
+    assert plan.valid and len(plan.groups) == 150
+    assert all(len({plan.learners[m].year for m in g.members}) == 1 for g in plan.groups)

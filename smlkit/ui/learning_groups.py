@@ -30,6 +30,7 @@ from .forms import APOLOGY, READY_CLASS, Field, StatusLine, button, clock, escap
 
 KIND = "learning-groups"
 SAMPLE_ROSTER = "primary-years-5-6.csv"
+SAMPLE_SECONDARY = "secondary-years-7-11.csv"
 SAMPLE_MENTORS = "mentors-primary.csv"
 
 
@@ -64,6 +65,7 @@ class LearningGroups:
         self.status.busy("Loading…")
         self.roster_upload = _upload("Choose a roster file (CSV or XLSX)", "roster")
         self.sample_button = button("Use the sample roster (Years 5–6)", secondary=True, name="sample")
+        self.sample_secondary = button("Use the sample roster (Years 7–11)", secondary=True, name="sample-secondary")
         self.mentor_upload = _upload("Choose a mentor list (optional)", "mentors")
         self.sample_mentors = button("Use the sample mentor list", secondary=True, name="sample-mentors")
         self.rules_upload = _upload("Choose a rules file (optional)", "rules")
@@ -131,7 +133,7 @@ class LearningGroups:
             [
                 self.status.widget,
                 _heading("1. The roster"),
-                self._actions(self.roster_upload, self.sample_button),
+                self._actions(self.roster_upload, self.sample_button, self.sample_secondary),
                 self._actions(self.mentor_upload, self.sample_mentors),
                 self.loaded,
                 self.problems,
@@ -158,6 +160,7 @@ class LearningGroups:
         ):
             upload.observe(lambda _c, u=upload, f=load: self._run(lambda: _from_upload(u, f)), names="value")
         self.sample_button.on_click(lambda _b: self._run(self.load_sample))
+        self.sample_secondary.on_click(lambda _b: self._run(lambda: self.load_sample(SAMPLE_SECONDARY)))
         self.sample_mentors.on_click(lambda _b: self._run(self._load_sample_mentors))
         self.form_button.on_click(lambda _b: self._run(self.form))
         self.update_button.on_click(lambda _b: self._run(self.update))
@@ -215,8 +218,8 @@ class LearningGroups:
 
     # -- loading -----------------------------------------------------------------------------------
 
-    def load_sample(self) -> None:
-        self.load_roster(SAMPLE_ROSTER, (data_dir() / "groups" / SAMPLE_ROSTER).read_bytes())
+    def load_sample(self, name: str = SAMPLE_ROSTER) -> None:
+        self.load_roster(name, (data_dir() / "groups" / name).read_bytes())
 
     def load_roster(self, name: str, data: bytes) -> None:
         self.roster = None
