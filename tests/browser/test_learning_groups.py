@@ -54,7 +54,7 @@ def test_facilitator_forms_locks_updates_exports_and_saves_groups(workshop, new_
     # Move a learner into another group by keyboard-usable controls (no dragging): lock and update.
     first_card = cards.first
     name = first_card.locator("tbody th").first.inner_text()
-    learner = page.get_by_label("Learner")
+    learner = page.get_by_label("Learner", exact=True)
     learner.select_option(label=learner.locator("option", has_text=name).first.inner_text().strip())
     page.get_by_label("Group", exact=True).select_option(label="Y5-03")
     page.get_by_role("button", name="Lock in this group and update").click()
