@@ -199,6 +199,14 @@ class BlockSearch:
         members = self.p.units[u]
         label = self.p.unit_labels[u]
         member_set = set(members)
+        home = {self.where[i] for i in members}
+        if len(home) == 1:  # already together (a single locked learner always is): no swap can beat staying
+            host = home.pop()
+            if (label is None or self.group_label[host] is None) and not self.hard_broken(host):
+                self.placed[u] = True
+                if label is not None:
+                    self.group_label[host] = label
+                return True
         centre = sorted(self.p.born[i] for i in members)[len(members) // 2]
         order = sorted(range(self.p.k), key=lambda g: abs(self._centre(g) - centre))
         candidates = list(dict.fromkeys([self.where[i] for i in members] + order[:8]))

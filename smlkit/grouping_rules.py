@@ -203,9 +203,13 @@ def build_units(learners: Sequence[Learner], rules: Rules) -> tuple[list[Unit], 
     locks = rules.locks()
     conflicts: list[Conflict] = []
     units: list[Unit] = []
+    rules_of: dict[str, list[Rule]] = {}
+    for rule in rules.rules:
+        if rule.kind in (TOGETHER, LOCK):
+            for lid in dict.fromkeys(rule.learners):
+                rules_of.setdefault(lid, []).append(rule)
     for members in groups.values():
-        member_set = set(members)
-        involved = tuple(r for r in rules.rules if r.kind in (TOGETHER, LOCK) and member_set.intersection(r.learners))
+        involved = tuple(dict.fromkeys(r for m in members for r in rules_of.get(m, ())))
         labels = sorted({locks[m] for m in members if m in locks})
         if len(labels) > 1:
             conflicts.append(

@@ -312,15 +312,29 @@ def _slot(group: Group, learners: Mapping[str, Learner], rules: Rules) -> str | 
     return rules.meeting_slots.get(year) if year is not None else None
 
 
-def preferences(group: Group, learners: Mapping[str, Learner], rules: Rules, mentors: Sequence[Mentor]):
-    """mentor id → how many of the group's learners prefer that mentor."""
-    members = set(group.members)
-    counts: Counter[str] = Counter()
+def preferred_by(rules: Rules, mentors: Sequence[Mentor]) -> dict[str, list[str]]:
+    """learner id → the mentors they prefer (from preference rules and the mentor list)."""
+    found: dict[str, list[str]] = {}
     for rule in rules.of_kind(PREFER):
-        counts.update(rule.mentor for lid in rule.learners if lid in members and rule.mentor)
+        for lid in rule.learners:
+            if rule.mentor:
+                found.setdefault(lid, []).append(rule.mentor)
     for mentor in mentors:
-        counts[mentor.id] += len(members & mentor.prefers)
-    return {k: v for k, v in counts.items() if v}
+        for lid in mentor.prefers:
+            found.setdefault(lid, []).append(mentor.id)
+    return found
+
+
+def preferences(
+    group: Group,
+    learners: Mapping[str, Learner],
+    rules: Rules,
+    mentors: Sequence[Mentor],
+    index: Mapping[str, list[str]] | None = None,
+):
+    """mentor id → how many of the group's learners prefer that mentor."""
+    index = preferred_by(rules, mentors) if index is None else index
+    return dict(Counter(mid for lid in group.members for mid in index.get(lid, ())))
 
 
 def with_mentors(
@@ -331,12 +345,13 @@ def with_mentors(
     keep: Mapping[str, str | None] | None = None,
 ) -> tuple[list[Group], list[Conflict]]:
     keep = keep or {}
+    index = preferred_by(rules, mentors)
     needs = [
         MentorNeed(
             g.id,
             frozenset(learners[m].year for m in g.members if learners[m].year is not None),
             g.slot,
-            preferences(g, learners, rules, mentors),
+            preferences(g, learners, rules, mentors, index),
             keep.get(g.id),
         )
         for g in groups

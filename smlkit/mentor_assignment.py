@@ -47,10 +47,13 @@ def assign_mentors(
         return {n.group: None for n in needs}, []
     by_id = {m.id: m for m in mentors}
     need_of = {n.group: n for n in needs}
-    eligible = {
-        n.group: [m.id for m in mentors if m.capacity > 0 and m.can_take_years(n.years) and m.free_in(n.slot)]
-        for n in needs
-    }
+    shared: dict[tuple, list[str]] = {}  # groups of the same years and slot have the same choice of mentors
+    eligible = {}
+    for n in needs:
+        key = (n.years, _slot_key(n.slot))
+        if key not in shared:
+            shared[key] = [m.id for m in mentors if m.capacity > 0 and m.can_take_years(n.years) and m.free_in(n.slot)]
+        eligible[n.group] = shared[key]
     rank = {m.id: i for i, m in enumerate(mentors)}
     assigned: dict[str, list[str]] = {m.id: [] for m in mentors}
     mentor_of: dict[str, str | None] = {n.group: None for n in needs}
@@ -84,7 +87,11 @@ def assign_mentors(
         key=lambda n: (len(eligible[n.group]), -max(n.preferred.values(), default=0), n.group),
     )
     for n in order:
-        options = [mid for mid in eligible[n.group] if blockers(mid, n.group) == []]
+        options = [
+            mid
+            for mid in eligible[n.group]
+            if len(assigned[mid]) < by_id[mid].capacity and blockers(mid, n.group) == []
+        ]
         if options:
             best = max(
                 options,
