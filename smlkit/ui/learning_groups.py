@@ -335,7 +335,10 @@ class LearningGroups:
         self.save_status.clear()
         self.results.layout.display = ""
         self._set_enabled(True)
-        if plan.groups:
+        if plan.groups and plan.notes:
+            changes = len(plan.moves)
+            self.status.ok(f"Updated the groups: {changes} change{'s' if changes != 1 else ''}, listed below.")
+        elif plan.groups:
             self.status.ok(f"Formed {len(plan.groups)} groups for {len(plan.learners)} learners.")
         else:
             self.status.problem("No valid grouping: see the rules that conflict, under 3. The groups.")

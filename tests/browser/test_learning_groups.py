@@ -63,6 +63,7 @@ def test_facilitator_forms_locks_updates_exports_and_saves_groups(workshop, new_
     expect(moved_card).to_contain_text("locked")
     expect(page.locator(".smlkit-group-moves")).to_contain_text(f"{name} moved from Y5-01 to Y5-03")
     expect(page.locator(".smlkit-group-moves")).to_contain_text("Changes from the previous groups (2)")
+    expect(page.locator(".smlkit-status").first).to_contain_text("Updated the groups: 2 changes")
     screenshot(page, "learning-groups")
     violations = axe_violations(page)
     assert not violations, describe(violations)
