@@ -249,3 +249,16 @@ def test_locking_a_learner_into_a_full_group_is_a_swap_not_a_reshuffle():
     assert again.assignment()[mover] == third.id
     assert len(again.moves) == 2  # the locked learner, and one member of the full group passed on
     assert all(3 <= len(g.members) <= 6 for g in again.groups)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(3, 40), st.integers(0, 700), st.booleans())
+def test_a_newcomer_moves_nobody_else_whenever_a_group_has_room(n, day, split):
+    learners = cohort(n, step=11)
+    chosen = Settings(split_years=split)
+    plan = form_groups(learners, settings=chosen, on=ON)
+    newcomer = Learner("NEW", date(2012, 9, 1) + timedelta(days=day), year=7)
+    again = regroup(plan.groups, [*learners, newcomer], settings=chosen, on=ON)
+    assert again.valid and broken_rules(again) == []
+    if any(len(g.members) < 6 for g in plan.groups):
+        assert [m.learner for m in again.moves] == ["NEW"]
