@@ -30,11 +30,15 @@ def test_rules_file_and_xlsx_output(tmp_path, capsys):
     rules.write_text("rule,learners,group\napart,X999741121886;X999838721487,\nlock,X999190821404,Owls\n")
     out = tmp_path / "groups.xlsx"
     assert cli.main(["groups", ROSTER, "--rules", str(rules), "--out", str(out)]) == 0
+    assert "rules broken: 0" in capsys.readouterr().out
+    assert cli.main(["groups", ROSTER, "--rules", str(rules), "--json", "--explain"]) == 0
+    explained = json.loads(capsys.readouterr().out)["explanations"]
+    assert "Locked in group Owls" in explained["X999190821404"]
+    assert "Kept apart from" in explained["X999741121886"]
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     where = {row[3]: row[0] for row in rows[1:]}
     assert where["X999190821404"] == "Owls"
     assert where["X999741121886"] != where["X999838721487"]
-    assert "rules broken: 0" in capsys.readouterr().out
 
 
 def test_bad_rows_exit_2_listing_every_row(tmp_path, capsys):

@@ -1,7 +1,7 @@
 """``smlkit groups``: form learning groups from a roster file (CSV or XLSX).
 
     smlkit groups ROSTER [--mentors FILE] [--rules FILE] [--max-size 6] [--min-size 3]
-                  [--split-years] [--seed N] [--skip-bad-rows] [--out FILE.csv|FILE.xlsx] [--json]
+                  [--split-years] [--seed N] [--skip-bad-rows] [--out FILE.csv|FILE.xlsx] [--json [--explain]]
 
 A roster with bad rows stops with every bad row listed (``file:row: column: message``), unless
 ``--skip-bad-rows`` is given (the rows left out are then listed). When no valid grouping exists
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ConfigError, DataFileError
-from ..group_report import quality_report
+from ..group_report import explain, quality_report
 from ..grouping_rules import Rules, Settings
 from ..groups import form_groups
 from ..io.group_files import groups_csv, groups_xlsx, read_rules
@@ -37,6 +37,7 @@ def register(sub) -> None:
     parser.add_argument("--skip-bad-rows", action="store_true", help="form groups without rows that have problems")
     parser.add_argument("--out", help="write the groups to this .csv or .xlsx file")
     parser.add_argument("--json", action="store_true", help="print the groups and the report as one JSON object")
+    parser.add_argument("--explain", action="store_true", help="with --json: why each learner is in their group")
     parser.set_defaults(handler=run)
 
 
@@ -74,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"cannot write the file ({exc.strerror})", where=args.out) from None
     if args.json:
         groups = [{"id": g.id, "mentor": g.mentor, "members": list(g.members)} for g in plan.groups]
-        print(json.dumps({"groups": groups, "report": report}, ensure_ascii=False))
+        result = {"groups": groups, "report": report}
+        if args.explain and plan.groups:
+            result["explanations"] = {lid: explain(plan, lid) for lid in plan.learners}
+        print(json.dumps(result, ensure_ascii=False))
     elif plan.groups:
         for group in plan.groups:
             mentor = f" (mentor {group.mentor})" if group.mentor else ""
