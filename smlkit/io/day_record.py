@@ -30,6 +30,7 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("Evaluation", "smlkit.ui.evaluation:export_rows"),
     ("Learning agreements", "smlkit.ui.agreement_records:export_rows"),
     ("Self-review ratings", "smlkit.ui.review_records:export_rows"),
+    ("Learning groups", "smlkit.ui.learning_groups:export_rows"),
 )
 
 Rows = list[dict[str, Any]]

@@ -1,0 +1,162 @@
+"""The learning-groups dashboard, driven as a kernel would drive it (no browser)."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from smlkit.access import new_token
+from smlkit.io.day_record import day_workbook
+from smlkit.ui.learning_groups import KIND, LearningGroups, export_rows
+from smlkit.visitor import Visitor
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def page(store) -> LearningGroups:
+    dashboard = LearningGroups()
+    dashboard.start(Visitor(new_token(), is_facilitator=True), store=store)
+    return dashboard
+
+
+def test_sample_roster_forms_groups_shown_as_cards_and_chart(store):
+    dashboard = page(store)
+    dashboard.sample_button.click()
+    assert "60 learners imported" in dashboard.loaded.value
+    dashboard.form_button.click()
+    plan = dashboard.plan
+    assert plan is not None and plan.valid
+    assert all(3 <= len(g.members) <= 6 for g in plan.groups)
+    assert dashboard.cards.value.count('class="smlkit-group-card"') == len(plan.groups)
+    assert "Bar chart of the age spread" in dashboard.chart.value
+    assert "all met" in dashboard.summary.value or "No keep-apart" in dashboard.summary.value
+
+
+def test_locking_a_learner_moves_only_that_learner_when_there_is_room(store):
+    dashboard = page(store)
+    rows = "\n".join(f"P{i:02d},{1 + i}/10/2014,6" for i in range(20))  # 20 learners: four groups of five
+    dashboard.load_roster("class.csv", f"UPN,DOB,Year\n{rows}\n".encode())
+    dashboard.form_button.click()
+    before = dashboard.plan.assignment()
+    learner = dashboard.plan.groups[0].members[0]
+    target = next(g for g in dashboard.plan.groups if g.id != before[learner] and len(g.members) < 6)
+    dashboard.move_who.value = learner
+    dashboard.move_to.value = target.id
+    dashboard.move_button.click()
+    after = dashboard.plan.assignment()
+    assert after[learner] == target.id
+    assert f"{learner}: {target.id}" in dashboard.locks.value
+    moved = {lid for lid in before if before[lid] != after[lid]}
+    assert moved == {learner}
+    assert "moved from" in dashboard.moves.value
+
+
+def test_bad_rows_are_listed_and_groups_wait_for_consent(store):
+    dashboard = page(store)
+    good = "\n".join(f"P{i},0{1 + i % 9}/03/2015,Year 5" for i in range(9))
+    dashboard.load_roster("class.csv", f"UPN,Forename,DOB,Year\n{good}\nBAD,{HOSTILE},31/02/2015,5\n".encode())
+    assert "Row 11: DOB: &#x27;31/02/2015&#x27; is not a real date" in dashboard.problems.value
+    assert "<img" not in dashboard.problems.value
+    dashboard.form_button.click()
+    assert dashboard.plan is None
+    assert "could not be imported" in dashboard.status.widget.value
+    dashboard.skip_bad.value = True
+    dashboard.form_button.click()
+    assert dashboard.plan.valid and "BAD" not in dashboard.plan.assignment()
+
+
+def test_a_file_that_is_not_a_roster_is_explained_not_raised(store):
+    dashboard = page(store)
+    dashboard._run(lambda: dashboard.load_roster("notes.csv", b"Item,Price\nTea,2\n"))
+    assert "does not look like a roster" in dashboard.status.widget.value
+    assert dashboard.roster is None
+
+
+def test_hostile_names_are_escaped_on_cards(store):
+    dashboard = page(store)
+    rows = "\n".join(f"P{i},{HOSTILE}x,0{1 + i}/03/2015,5" for i in range(6))
+    dashboard.load_roster("class.csv", f"UPN,Forename,DOB,Year\n{rows}\n".encode())
+    dashboard.form_button.click()
+    assert "<img src=x" not in dashboard.cards.value and "&lt;img" in dashboard.cards.value
+
+
+def test_bad_rule_lines_land_beside_their_field(store):
+    dashboard = page(store)
+    dashboard.sample_button.click()
+    dashboard.apart.value = "onlyone"
+    dashboard.form_button.click()
+    assert dashboard.apart.error and "two or more pupil ids" in dashboard.apart.error
+
+
+def test_saved_groups_are_versions_in_the_day_record_and_can_be_updated(store):
+    dashboard = page(store)
+    dashboard.sample_button.click()
+    dashboard.form_button.click()
+    dashboard.save_button.click()
+    dashboard.save_button.click()
+    assert len(store.history(KIND, "primary-years-5-6.csv")) == 2
+    rows = export_rows(store)
+    assert len(rows) == len(dashboard.plan.groups)
+    assert rows[0]["roster"] == "primary-years-5-6.csv" and rows[0]["pupil ids"]
+    sheet = load_workbook(io.BytesIO(day_workbook(store)))["Learning groups"]
+    assert sheet.max_row == len(rows) + 1
+    # later the same roster is loaded again: the saved groups are updated, not reshuffled
+    later = page(store)
+    later.sample_button.click()
+    assert "can be updated" in later.loaded.value
+    later.update_button.click()
+    assert later.plan.valid and later.plan.moves == ()
+    assert later.plan.assignment() == dashboard.plan.assignment()
+
+
+def test_exports_are_built_from_the_groups(store):
+    dashboard = page(store)
+    dashboard.sample_button.click()
+    dashboard.form_button.click()
+    name, data = dashboard._xlsx()
+    assert name == "learning-groups-primary-years-5-6.xlsx"
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.max_row == 61
+    name, data = dashboard._csv()
+    assert name.endswith(".csv") and data.decode("utf-8-sig").count("\n") == 61
+
+
+def test_explanation_and_avoiding_an_only_girl(store):
+    dashboard = page(store)
+    rows = "\n".join(f"P{i:02d},{1 + i}/10/2014,6,{'F' if i == 2 else 'M'}" for i in range(12))
+    dashboard.load_roster("class.csv", f"UPN,DOB,Year,Gender\n{rows}\nP12,20/10/2014,6,F\n".encode())
+    dashboard.avoid_isolating.value = True
+    dashboard.form_button.click()
+    plan = dashboard.plan
+    assert plan.group_of("P02") == plan.group_of("P12")  # the two girls are not each alone
+    dashboard.move_who.value = "P02"
+    dashboard.explain_button.click()
+    assert "grouped by age" in dashboard.explanation.value
+
+
+def test_a_rules_file_fills_the_rule_boxes_and_is_honoured(store):
+    dashboard = page(store)
+    dashboard.sample_button.click()
+    rules = b"rule,learners,group\napart,X999741121886;X999838721487,\nlock,X999190821404,Owls\n"
+    dashboard.load_rules("rules.csv", rules)
+    assert dashboard.apart.value == "X999741121886, X999838721487"
+    assert dashboard.locks.value == "X999190821404: Owls"
+    dashboard.form_button.click()
+    where = dashboard.plan.assignment()
+    assert where["X999190821404"] == "Owls" and where["X999741121886"] != where["X999838721487"]
+    dashboard._run(lambda: dashboard.load_rules("bad.csv", b"rule,learners\nfriends,A;B\n"))
+    assert "bad.csv: 1 rule row(s) could not be read" in dashboard.status.widget.value
+    assert "<li>bad.csv:2: rule: &#x27;friends&#x27; is not apart, together, lock or prefer</li>" in (
+        dashboard.problems.value
+    )
+
+
+def test_secondary_sample_keeps_year_groups_apart(store):
+    dashboard = page(store)
+    dashboard.sample_secondary.click()
+    assert "900 learners imported" in dashboard.loaded.value
+    dashboard.form_button.click()
+    plan = dashboard.plan
+    assert plan.valid and len(plan.groups) == 150
+    assert all(len({plan.learners[m].year for m in g.members}) == 1 for g in plan.groups)
