@@ -209,6 +209,10 @@ async def participant(browser, wall, base: str, who: str, delay: float, store: S
         await agreement(page, base, journey, who)
     except Exception as exc:  # noqa: BLE001 - a bench reports failures, it does not stop on them
         journey.errors.append(f"participant {who}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        try:
+            await page.screenshot(path=f"{tempfile.gettempdir()}/smlkit-room-failed-{who}.png", full_page=True)
+        except Exception:  # noqa: BLE001
+            pass
     finally:
         await context.close()
     return journey
@@ -259,14 +263,14 @@ def start_server(tmp: Path) -> tuple[subprocess.Popen, str, str]:
         ],
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
-        env={**os.environ, "SMLKIT_HOME": str(tmp)},
+        env={**os.environ, "SMLKIT_HOME": str(tmp)},  # SMLKIT_PREHEAT passes through for tuning
     )
     base = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(base, timeout=2)
-            if "Kernel pool" in log.read_text():
+            if "Kernel pool" in log.read_text() or os.environ.get("SMLKIT_PREHEAT") == "0":
                 return proc, base, db_url
         except OSError:
             pass

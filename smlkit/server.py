@@ -31,7 +31,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from . import access, content, hub, timetable
 from .course import Course
-from .errors import SmlkitError
+from .errors import ConfigError, SmlkitError
 from .paths import notebooks_dir, share_dir
 from .programme import clock_of as programme_clock
 
@@ -258,6 +258,9 @@ class DashboardHandler(_WorkbookPage, TornadoVoilaHandler):
                 link_text=link_text,
             )
             return
+        # Voila's page posts to /voila/api/shutdown/<kernel> when it is closed, carrying the _xsrf
+        # cookie; setting it here lets that request through, so a closed page frees its kernel.
+        _ = self.xsrf_token
         await super().get(path)
 
 
@@ -303,13 +306,28 @@ class WorkshopApp(Voila):
         return ours + handlers
 
 
+#: Overrides every dashboard's pool size: "0" turns preheating off (for tuning a room; see bench/room.py).
+PREHEAT_ENV = "SMLKIT_PREHEAT"
+
+
+def preheat_size(planned: int) -> int:
+    raw = os.environ.get(PREHEAT_ENV, "").strip()
+    if not raw or planned == 0:
+        return planned
+    try:
+        return max(0, min(int(raw), 16))
+    except ValueError:
+        raise ConfigError(f"{PREHEAT_ENV} must be a whole number of kernels, not {raw!r}") from None
+
+
 def voila_config(course: Course) -> dict:
     """The packaged Voila configuration, with a kernel pool for each dashboard that asks for one."""
     config = json.loads((share_dir() / "voila.json").read_text(encoding="utf-8"))
     pools = {"default": {"pool_size": 0}}
     for dash in course.dashboards:
-        if dash.preheat > 0 and not dash.needs_key:
-            pools[dash.notebook] = {"pool_size": dash.preheat}
+        size = preheat_size(dash.preheat)
+        if size > 0 and not dash.needs_key:
+            pools[dash.notebook] = {"pool_size": size}
     config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools
     nav = [
         {

@@ -268,3 +268,83 @@ def test_workshop_options_are_checked_before_anything_starts(words):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+# -- roster and agreement imports --------------------------------------------------------------
+
+ROSTER = (data_dir() / "groups" / "primary-years-5-6.csv").read_text(encoding="utf-8")
+AGREEMENT = (data_dir() / "agreements" / "year6-preparing-for-secondary.yaml").read_text(encoding="utf-8")
+CELLS = ["", "31/02/2015", "2015-13-01", "01/01/15", "=cmd|' /C calc'!A0", "Year 99", "P001", '"', ",", "\ufeff"]
+
+
+@st.composite
+def roster_text(draw) -> str:
+    lines = ROSTER.splitlines()[:20]
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(lines) - 1))
+        cells = lines[at].split(",")
+        cell = draw(st.integers(0, len(cells) - 1))
+        cells[cell] = draw(st.sampled_from(CELLS) | st.text(max_size=20))
+        lines[at] = ",".join(cells) if draw(st.booleans()) else ",".join(cells[: draw(st.integers(0, len(cells)))])
+    return "\n".join(lines) + "\n"
+
+
+@SETTINGS
+@given(text=roster_text())
+def test_a_damaged_roster_imports_lists_bad_rows_or_says_what_is_wrong(text):
+    from smlkit.io.roster import read_roster
+
+    try:
+        roster = read_roster(text.encode("utf-8", "surrogatepass"), "class.csv")
+    except SmlkitError as exc:
+        assert "class.csv" in str(exc)
+        return
+    for problem in roster.problems:
+        assert str(problem).startswith("class.csv:")  # file:row: column: message
+    if roster.problems:
+        with pytest.raises(SmlkitError, match="could not be imported"):
+            roster.require_complete()
+
+
+@SETTINGS
+@given(data=st.binary(max_size=400))
+def test_binary_garbage_as_a_roster_is_a_clear_error(data):
+    from smlkit.io.roster import read_roster
+
+    for name in ("class.csv", "class.xlsx"):
+        try:
+            read_roster(data, name)
+        except SmlkitError as exc:
+            assert name in str(exc)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=roster_text())
+def test_a_failed_roster_upload_changes_nothing_saved(store, text):
+    from smlkit.access import new_token
+    from smlkit.ui.learning_groups import LearningGroups
+    from smlkit.visitor import Visitor
+
+    dashboard = LearningGroups()
+    dashboard.start(Visitor(new_token(), is_facilitator=True), store=store)
+    dashboard.sample_button.click()
+    dashboard.form_button.click()
+    dashboard.save_button.click()
+    assert store.count() > 0  # the saved groups this test protects
+    before = store.count()
+    dashboard._run(lambda: dashboard.load_roster("class.csv", text.encode("utf-8", "surrogatepass")))
+    assert "Traceback" not in dashboard.status.widget.value
+    assert store.count() == before
+
+
+@SETTINGS
+@given(text=mutated(AGREEMENT))
+def test_a_damaged_agreement_file_imports_or_names_the_field(text):
+    from smlkit.io import agreement_files
+
+    try:
+        agreement = agreement_files.parse(text, "mine.yaml")
+    except SmlkitError as exc:
+        assert "mine.yaml" in str(exc)
+        return
+    assert agreement_files.parse(agreement_files.dumps(agreement), "again.yaml") == agreement
