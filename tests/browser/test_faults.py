@@ -104,3 +104,36 @@ def test_two_servers_on_one_database_file_are_safe(tmp_path, new_context):
     assert texts.count("Answer through server two") == 1
     with sqlite3.connect(one.db_url.removeprefix("sqlite:///")) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_kernel_killed_mid_edit_loses_nothing_already_autosaved(tmp_path, new_context):
+    """A participant's kernel dies (killed, not shut down) while they draft their agreement: when
+    they reopen the page their draft is back, from the autosave made a moment after they typed."""
+    import psutil
+
+    server = start_workshop(tmp_path, env={"SMLKIT_PREHEAT": "0"})
+    try:
+        page = new_context(server=server).new_page()
+        open_dashboard(page, server.page_url("my-learning-agreement.ipynb"))
+        expect(page.locator(".smlkit-my-agreement.smlkit-ready")).to_be_attached(timeout=90_000)
+        now = page.locator(".smlkit-field-section-now textarea")
+        now.fill("Half way through a sentence about where I am now")
+        expect(page.locator(".smlkit-page-status")).to_contain_text("Draft saved at", timeout=30_000)
+        kernels = [
+            child
+            for child in psutil.Process(server.process.pid).children(recursive=True)
+            if "ipykernel" in " ".join(child.cmdline())
+        ]
+        assert kernels, "the page has no kernel to kill"
+        for kernel in kernels:
+            kernel.kill()  # SIGKILL: no chance to save anything on the way out
+        psutil.wait_procs(kernels, timeout=10)
+        page.reload()
+        page.wait_for_selector("#loading", state="detached", timeout=90_000)
+        expect(page.locator(".smlkit-my-agreement.smlkit-ready")).to_be_attached(timeout=90_000)
+        expect(page.locator(".smlkit-field-section-now textarea")).to_have_value(
+            "Half way through a sentence about where I am now"
+        )
+        expect(page.locator(".smlkit-page-status")).to_contain_text("Welcome back")
+    finally:
+        stop_workshop(server)

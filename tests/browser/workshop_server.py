@@ -77,7 +77,8 @@ def start_workshop(
             raise RuntimeError(f"the workshop server exited early:\n{log_path.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200 and "Kernel pool" in log_path.read_text():
+                pools_off = run_env.get("SMLKIT_PREHEAT") == "0"
+                if response.status == 200 and (pools_off or "Kernel pool" in log_path.read_text()):
                     break
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
