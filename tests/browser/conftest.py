@@ -51,6 +51,25 @@ class RequestLog:
         return bad
 
 
+def watched_context(browser, origin: str, made: list, **kwargs):
+    """A browser context (one person) whose every request is logged, to check none left ``origin``."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, **kwargs)
+    context.set_default_timeout(30_000)
+    log = RequestLog(origin)
+    context.on("request", lambda req: log.urls.append(req.url))
+    context.on("websocket", lambda ws: log.urls.append(ws.url))
+    made.append((context, log))
+    context.request_log = log
+    return context
+
+
+def close_and_check(made: list) -> None:
+    for context, _log in made:
+        context.close()
+    for _context, log in made:
+        assert not log.foreign(), f"the page requested other hosts: {log.foreign()[:5]}"
+
+
 @pytest.fixture
 def new_context(browser, workshop, request):
     """Factory for browser contexts (one per simulated person); checks each made no outside request."""
@@ -58,17 +77,7 @@ def new_context(browser, workshop, request):
 
     def make(server: Workshop | None = None, **kwargs):
         server = server or workshop
-        context = browser.new_context(viewport={"width": 1200, "height": 900}, **kwargs)
-        context.set_default_timeout(30_000)
-        log = RequestLog(server.url)
-        context.on("request", lambda req: log.urls.append(req.url))
-        context.on("websocket", lambda ws: log.urls.append(ws.url))
-        made.append((context, log))
-        context.request_log = log
-        return context
+        return watched_context(browser, server.url, made, **kwargs)
 
     yield make
-    for context, _log in made:
-        context.close()
-    for _context, log in made:
-        assert not log.foreign(), f"the page requested other hosts: {log.foreign()[:5]}"
+    close_and_check(made)

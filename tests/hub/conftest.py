@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ..browser.conftest import RequestLog
+from ..browser.conftest import close_and_check, watched_context
 from .hub_server import Hub, missing_pieces, start_hub, stop_hub
 
 FACILITATORS = ["fran"]
@@ -46,16 +46,7 @@ def person(browser, hub):
     made = []
 
     def make():
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        context.set_default_timeout(30_000)
-        log = RequestLog(hub.url)
-        context.on("request", lambda req: log.urls.append(req.url))
-        context.on("websocket", lambda ws: log.urls.append(ws.url))
-        made.append((context, log))
-        return context
+        return watched_context(browser, hub.url, made)
 
     yield make
-    for context, _log in made:
-        context.close()
-    for _context, log in made:
-        assert not log.foreign(), f"the page requested other hosts: {log.foreign()[:5]}"
+    close_and_check(made)
