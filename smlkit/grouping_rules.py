@@ -80,6 +80,14 @@ class Rules:
     def without_locks(self) -> Rules:
         return Rules(tuple(r for r in self.rules if r.kind != LOCK), self.avoid_isolating, self.meeting_slots)
 
+    def for_roster(self, ids: Iterable[str]) -> tuple[Rules, list[Rule]]:
+        """The rules that still apply to these learners, and those that name someone no longer on the
+        roster (a rule about a learner who has left no longer has anything to say)."""
+        present = set(ids)
+        kept = [r for r in self.rules if all(lid in present for lid in r.learners)]
+        gone = [r for r in self.rules if r not in kept]
+        return Rules(tuple(kept), self.avoid_isolating, self.meeting_slots), gone
+
     def locks(self) -> dict[str, str]:
         """learner id → the group it is locked to."""
         return {lid: r.group or "" for r in self.of_kind(LOCK) for lid in r.learners}

@@ -170,10 +170,30 @@ def regroup(
     *,
     on: date | None = None,
 ) -> Plan:
-    """Groups for the current roster, changing ``previous`` as little as possible."""
-    rules = rules or Rules()
+    """Groups for the current roster, changing ``previous`` as little as possible.
+
+    Rules that name a learner who is no longer on the roster are set aside (and listed in the plan's
+    notes), so a pupil leaving never stops the groups being updated."""
     settings = (settings or Settings()).checked()
     by_id = index_learners(learners)
+    rules, gone = (rules or Rules()).for_roster(by_id)
+    plan = _regroup(previous, by_id, rules, mentors, settings, on)
+    if not gone:
+        return plan
+    dropped = "; ".join(r.source or r.kind for r in gone)
+    return replace(
+        plan, notes=(*plan.notes, f"Rules naming learners no longer on the roster were set aside: {dropped}.")
+    )
+
+
+def _regroup(
+    previous: Sequence[Group],
+    by_id: dict[str, Learner],
+    rules: Rules,
+    mentors: Sequence[Mentor],
+    settings: Settings,
+    on: date | None,
+) -> Plan:
     mentors = list(mentors)
     on = on or date.today()
     locks = rules.locks()

@@ -262,3 +262,13 @@ def test_a_newcomer_moves_nobody_else_whenever_a_group_has_room(n, day, split):
     assert again.valid and broken_rules(again) == []
     if any(len(g.members) < 6 for g in plan.groups):
         assert [m.learner for m in again.moves] == ["NEW"]
+
+
+def test_a_rule_about_a_learner_who_has_left_is_set_aside_when_regrouping():
+    learners = cohort(12)
+    leaver, friend = learners[0].id, learners[1].id
+    rules = Rules((Rule(APART, (leaver, friend), source="apart (typed on the day)"),))
+    plan = form_groups(learners, rules, on=ON)
+    again = regroup(plan.groups, learners[1:], rules, on=ON)
+    assert again.valid and leaver not in again.assignment()
+    assert any("set aside: apart (typed on the day)" in note for note in again.notes)
