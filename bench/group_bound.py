@@ -1,169 +1,263 @@
-"""A lower bound on the age spread that counts keep-together rules: exact dynamic programming.
+"""A proven lower bound on the age spread of one block that counts keep-together rules and locks.
 
-Relaxation: keep the group sizes (even, as in the search) and the keep-together units; drop
-keep-apart rules and single-learner locks (dropping rules can only lower the optimum, so the
-result is a valid lower bound for the full problem).
+The benchmark's yardstick for the ``rules`` case: :func:`rule_bound` is the exact optimum of a
+*relaxation* of the real problem, so it can never exceed the real optimum (nor our result).
 
-Why a DP is exact for that relaxation: two groups without a unit can always swap members so
-that one holds the younger and the other the older learners without raising the total spread
-(the uncrossing argument that makes the age-only optimum contiguous). So some optimal grouping
-consists of *unit groups* (a unit plus any extra learners) and *plain groups* that are
-contiguous in age order among the learners not taken as extras. The DP walks the learners in
-age order with state (the open plain group's target size and count, how many groups have the
-larger size, and for each unit: not opened / open with target and count / closed). An open
-group accrues the age gap between consecutive learners, so a group opened at x and closed at y
-costs exactly y - x, and partial costs only grow: states costing more than a known upper bound
-(our grouping) are dropped without losing the optimum.
+The relaxation keeps
+    the group sizes (``k`` groups of ``lo`` or ``hi`` learners, exactly ``n - k*lo`` of size
+    ``hi``: the even sizes the search and CP-SAT use), keep-together units (every member of a
+    unit in one group), locks (learners locked to different groups never share one) and keep-apart
+    rules *between units* (two units joined by such a rule never share a group);
+and drops
+    keep-apart rules that involve a learner in no unit, mentors and the soft rules.
+Dropping rules only enlarges the set of allowed groupings, so its optimum is at most the real one.
+
+Why a sweep in age order solves the relaxation exactly. Call a group *special* if it holds a unit
+and *plain* otherwise. Two plain groups that interleave in age can swap members so that one holds
+the younger and the other the older learners, keeping both sizes and not widening either (the
+uncrossing argument behind the age-only optimum). So some optimal grouping has its plain groups
+contiguous in age order among the learners outside special groups: walking the learners from the
+youngest, at most one plain group is open at a time, while special groups may take any learner
+as an extra. The sweep tries, for each learner, every place it can go — the open plain group (or a
+new one when none is open), an open special group with room, a new special group (a unit's first
+member opens one, or joins an open special group; a learner in no unit may open one that waits for
+a unit still to come) — so it meets that grouping. It only leaves out what that grouping never
+has: two plain groups open at once, a special group that never gets a unit (so no more groups
+waiting than units still to start), a group of a unit without room for the unit's other members.
+The total spread equals the sum over consecutive learners of the age gap times the number of
+groups open across it, which is how the sweep charges partial costs; they never fall as it goes on.
+
+Pruning keeps only states that may still lead to a total at most ``upper``. A state is dropped
+when its cost plus a lower bound on what the rest must add (:mod:`group_bound_tables`, and
+:meth:`_Sweep._open_ahead`) exceeds ``upper``. If the relaxation's optimum is at most ``upper``
+the states leading to it are never dropped, so the sweep returns that exact optimum; if every
+state is dropped, the optimum exceeds ``upper`` (so ``upper + 1`` is itself a valid bound). With
+``upper`` = our result, a grouping that keeps every rule, the first case always holds.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from dataclasses import dataclass
 
-CLOSED = -1
-UNOPENED = 0
-
-
-def _code(target: int, count: int) -> int:
-    return target * 16 + count
+from group_bound_tables import INF, unit_completion
 
 
-def _decode(code: int) -> tuple[int, int]:
-    return divmod(code, 16)
+@dataclass(frozen=True)
+class BoundProblem:
+    """One block in age order: ``units`` are positions in ``born`` that must share a group."""
+
+    born: tuple[int, ...]
+    units: tuple[tuple[int, ...], ...]
+    labelled: tuple[bool, ...]  # a locked unit: two never share a group
+    apart: frozenset[frozenset[int]]  # pairs of unit numbers that must not share a group
+    k: int
+    lo: int
+    hi: int
+
+    @property
+    def big(self) -> int:
+        return len(self.born) - self.k * self.lo if self.hi > self.lo else 0
 
 
-def unit_bound(
-    borns: Sequence[int],
-    units: Sequence[Sequence[int]],
-    k: int,
-    lo: int,
-    hi: int,
-    upper: int | None = None,
-    seconds: float = 60.0,
-) -> int | None:
-    """Least total spread over sorted ``borns`` (indices into it in ``units``); None if nothing fits.
+@dataclass(frozen=True)
+class BoundResult:
+    """``value`` is None when the sweep ran out of time or found nothing within ``upper``."""
 
-    Units may share a group, so every way of merging units is tried (set partitions; units are few).
-    Gives up (None) after ``seconds``: the caller falls back to the age-only optimum.
+    value: int | None
+    seconds: float
+    peak_states: int
+
+
+def rule_bound(problem: BoundProblem, upper: int, seconds: float = 600.0) -> BoundResult:
+    """The exact optimum of the relaxation (see the module), if it is at most ``upper``."""
+    started = time.monotonic()
+    sweep = _Sweep(problem, upper)
+    value, peak = sweep.run(started + seconds)
+    return BoundResult(value, time.monotonic() - started, peak)
+
+
+class _Sweep:
+    """States: (open plain group, big groups opened, open special groups) → least cost so far.
+
+    The plain group is ``t * 8 + c`` (target size, members so far) or 0 for none; a special group
+    is ``(t, c, units, labelled)`` with ``units`` the sorted unit numbers it holds.
     """
-    best = None
-    deadline = time.monotonic() + seconds
-    for merged in _partitions(list(units)):
-        if time.monotonic() > deadline:
-            return None
-        if any(len(m) > hi for m in merged):
-            continue
-        found = _bound(borns, merged, k, lo, hi, upper if best is None else min(best, upper or best), deadline)
-        if found == -1:
-            return None
-        if found is not None and (best is None or found < best):
-            best = found
-    return best
 
+    def __init__(self, p: BoundProblem, upper: int):
+        self.p = p
+        self.upper = upper
+        n = len(p.born)
+        self.unit_at = [-1] * n
+        for u, members in enumerate(p.units):
+            for i in members:
+                self.unit_at[i] = u
+        self.first = [min(m) for m in p.units]
+        self.size = [len(m) for m in p.units]
+        # left[u][q]: members of unit u at positions >= q
+        self.left = [[sum(1 for i in m if i >= q) for q in range(n + 1)] for m in p.units]
+        self.targets = (p.lo, p.hi) if p.hi > p.lo else (p.lo,)
+        # unstarted[q]: units whose first member is at position >= q
+        self.unstarted = [sum(1 for f in self.first if f >= q) for q in range(n + 1)]
+        room = p.hi * (2 + len(p.units))
+        self.skips = min(n, room)
+        self.table = unit_completion(p, self.skips)
+        self.last = [max(m) for m in p.units]
+        self._pending_at: dict[tuple[int, ...], int] = {}
+        # firsts[q]: where the units that start at q or later start, youngest first
+        self.firsts = [sorted(f for f in self.first if f >= q) for q in range(n + 1)]
 
-def _partitions(items: list):
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for part in _partitions(rest):
-        yield [list(first), *part]
-        for i in range(len(part)):
-            yield [*part[:i], sorted([*part[i], *first]), *part[i + 1 :]]
+    def pending(self, units: tuple[int, ...], q: int) -> int:
+        """Members of these units at position ``q`` or later (remembered for the current step)."""
+        found = self._pending_at.get(units)
+        if found is None:
+            found = self._pending_at[units] = sum(self.left[u][q] for u in units)
+        return found
 
+    def run(self, deadline: float) -> tuple[int | None, int]:
+        p = self.p
+        n, big, upper = len(p.born), p.big, self.upper
+        table = self.table.tolist()  # plain lists: much quicker to index one value at a time
+        states: dict[tuple, int] = {(0, 0, ()): 0}
+        peak = 1
+        for q in range(n):
+            if time.monotonic() > deadline:
+                return None, peak
+            gap = p.born[q] - p.born[q - 1] if q else 0
+            self._pending_at = {}
+            nxt: dict[tuple, int] = {}
+            for (reg, j, specials), cost in states.items():
+                cost += gap * ((1 if reg else 0) + len(specials))
+                for key in self._moves(q, reg, j, specials):
+                    old = nxt.get(key)
+                    if old is None or cost < old:
+                        nxt[key] = cost
+            rest = table[q + 1]
+            info: dict[tuple, tuple[int, int]] = {}
+            self._pending_at = {}
+            states = {}
+            for key, cost in nxt.items():
+                reg, j, specials = key
+                known = info.get(specials)
+                if known is None:
+                    known = info[specials] = (
+                        sum(t - c for t, c, _u, _l in specials),
+                        self._open_ahead(q + 1, specials),
+                    )
+                room = known[0] + (reg // 8 - reg % 8 if reg else 0)
+                if room <= self.skips and j <= big and cost + rest[room][big - j] + known[1] <= upper:
+                    states[key] = cost
+            peak = max(peak, len(states))
+            if not states:
+                return None, peak
+        finals = [c for (reg, j, specials), c in states.items() if not reg and not specials and j == big]
+        return (min(finals) if finals else None), peak
 
-def _bound(borns, units, k, lo, hi, upper, deadline):
-    n = len(borns)
-    big = n - k * lo if hi > lo else 0
-    targets = (lo, hi) if hi > lo else (lo,)
-    unit_at = [-1] * n
-    for u, members in enumerate(units):
-        for i in members:
-            unit_at[i] = u
-    size = [len(m) for m in units]
-    seen_after = [[0] * len(units) for _ in range(n + 1)]  # members of unit u among the first p learners
-    for p in range(n):
-        seen_after[p + 1] = list(seen_after[p])
-        if unit_at[p] >= 0:
-            seen_after[p + 1][unit_at[p]] += 1
-    limit = upper if upper is not None else None
-    states: dict[tuple, int] = {(0, 0, tuple([UNOPENED] * len(units))): 0}
-    for p in range(n):
-        if time.monotonic() > deadline:
-            return -1
-        gap = borns[p] - borns[p - 1] if p else 0
-        seen = seen_after[p + 1]
-        nxt: dict[tuple, int] = {}
+    def _open_ahead(self, q: int, specials: tuple) -> int:
+        """Spread open special groups must still add before the next unit starts.
 
-        def put(key: tuple, cost: int, nxt: dict[tuple, int] = nxt) -> None:
-            if limit is not None and cost > limit:
-                return
-            old = nxt.get(key)
-            if old is None or cost < old:
-                nxt[key] = cost
+        A group waiting for its first unit stays open until that unit's first member, and waiting
+        groups get different units: together at least the gaps up to the earliest unstarted units'
+        first members. A group with members still to come stays open until the last of them (or,
+        counted here, until the next unit starts). Both stop where the units still to start begin,
+        so they never overlap the units' own spreads counted in the completion table.
+        """
+        if not specials or q == 0 or q >= len(self.p.born):
+            return 0
+        born, firsts = self.p.born, self.firsts[q]
+        waiting = sum(1 for g in specials if not g[2])
+        if waiting > len(firsts):
+            return INF
+        total = sum(born[f] for f in firsts[:waiting]) - waiting * born[q - 1]
+        stop = firsts[0] if firsts else len(born) - 1
+        for _t, _c, units, _l in specials:
+            if units and self.pending(units, q):
+                total += born[min(stop, max(self.last[u] for u in units))] - born[q - 1]
+        return total
 
-        for (reg, j, ustate), cost in states.items():
-            open_count = (1 if reg else 0) + sum(1 for s in ustate if s > 0)
-            cost += gap * open_count
-            u = unit_at[p]
-            if u >= 0:
-                for new_state, dj in _join_unit(ustate[u], size[u], seen[u], targets, hi):
-                    if j + dj <= big:
-                        put((reg, j + dj, (*ustate[:u], new_state, *ustate[u + 1 :])), cost)
-                continue
-            # a plain learner: into the open plain group ...
-            if reg:
-                t, c = _decode(reg)
-                put((0 if c + 1 == t else _code(t, c + 1), j, ustate), cost)
-            else:
-                for t in targets:
-                    dj = 1 if t == hi and hi > lo else 0
-                    if j + dj <= big:
-                        put((_code(t, 1) if t > 1 else 0, j + dj, ustate), cost)
-            # ... or an extra in a unit's group
-            for v, state in enumerate(ustate):
-                if state == CLOSED:
+    def _moves(self, q: int, reg: int, j: int, specials: tuple):
+        p = self.p
+        u = self.unit_at[q]
+        hi_step = p.hi > p.lo
+        if u >= 0 and self.first[u] != q:  # a later member goes where its unit is
+            for s, (t, c, units, lab) in enumerate(specials):
+                if u in units:
+                    yield reg, j, _put(specials, s, (t, c + 1, units, lab))
+                    return
+            return
+        if u >= 0:  # the first member of a unit: a new special group, or join one with room
+            size, lab = self.size[u], p.labelled[u]
+            for t in self.targets:
+                if t >= size:
+                    yield reg, j + (1 if hi_step and t == p.hi else 0), _put(specials, None, (t, 1, (u,), lab))
+            for s, (t, c, units, glab) in enumerate(specials):
+                if (lab and glab) or any(frozenset((u, v)) in p.apart for v in units):
                     continue
-                for new_state, dj in _extra(state, size[v], seen[v], targets, hi):
-                    if j + dj <= big:
-                        put((reg, j + dj, (*ustate[:v], new_state, *ustate[v + 1 :])), cost)
-        states = nxt
-        if not states:
-            return None
-    finals = [c for (reg, j, ustate), c in states.items() if reg == 0 and j == big and all(s == CLOSED for s in ustate)]
-    return min(finals) if finals else None
+                if t - c - self.pending(units, q) >= size:
+                    joined = tuple(sorted((*units, u)))
+                    yield reg, j, _put(specials, s, (t, c + 1, joined, lab or glab))
+            return
+        # a learner in no unit: the plain group (open or new), an open special group, a new special group
+        if reg:
+            t, c = divmod(reg, 8)
+            yield (0 if c + 1 == t else reg + 1), j, specials
+        else:
+            for t in self.targets:
+                yield (0 if t == 1 else t * 8 + 1), j + (1 if hi_step and t == p.hi else 0), specials
+        for s, (t, c, units, lab) in enumerate(specials):
+            room = t - c - self.pending(units, q)
+            if room >= 2 or (room == 1 and units):
+                yield reg, j, _put(specials, s, (t, c + 1, units, lab))
+        anonymous = sum(1 for g in specials if not g[2])
+        if anonymous < self.unstarted[q + 1]:
+            for t in self.targets:
+                if t >= 2:
+                    yield reg, j + (1 if hi_step and t == p.hi else 0), _put(specials, None, (t, 1, (), False))
 
 
-def _join_unit(state: int, members: int, seen: int, targets, hi: int):
-    """A unit member arrives (``seen`` members so far, this one included)."""
-    if state == CLOSED:
-        return
-    if state == UNOPENED:
-        for t in targets:
-            if t >= members:
-                yield from _after(t, 1, members, seen, 1 if t == hi and len(targets) > 1 else 0)
-        return
-    t, c = _decode(state)
-    yield from _after(t, c + 1, members, seen, 0)
+def _put(specials: tuple, s: int | None, group: tuple) -> tuple:
+    """Replace group ``s`` (or add one); a full group closes; kept sorted so equal states meet."""
+    items = list(specials)
+    if s is None:
+        items.append(group)
+    else:
+        items[s] = group
+    items = [g for g in items if g[1] < g[0]]
+    return tuple(sorted(items))
 
 
-def _extra(state: int, members: int, seen: int, targets, hi: int):
-    """A plain learner joins a unit's group as an extra."""
-    if state == UNOPENED:
-        for t in targets:
-            if t - 1 >= members:
-                yield from _after(t, 1, members, seen, 1 if t == hi and len(targets) > 1 else 0)
-        return
-    t, c = _decode(state)
-    if t - c > members - seen:  # room beyond the members still to come
-        yield from _after(t, c + 1, members, seen, 0)
+def block_problems(learners, rules, settings) -> dict[int | None, tuple[BoundProblem, list[str]]]:
+    """Each block (a year group when years are kept apart) as a :class:`BoundProblem`, with its
+    learner ids in the problem's age order. Sizes as the search makes them (locks may add groups)."""
+    from smlkit.age_split import block_sizes
+    from smlkit.grouping_rules import APART, build_units
 
-
-def _after(t: int, c: int, members: int, seen: int, dj: int):
-    if c == t:
-        if seen == members:
-            yield CLOSED, dj
-        return
-    if t - c >= members - seen:
-        yield _code(t, c), dj
+    blocks: dict[int | None, list] = {}
+    for learner in learners:
+        blocks.setdefault(learner.year if settings.split_years else None, []).append(learner)
+    all_units, _conflicts = build_units(list(learners), rules)
+    found = {}
+    for key, members in blocks.items():
+        members = sorted(members, key=lambda m: (m.born, m.id))
+        index = {m.id: i for i, m in enumerate(members)}
+        units = [u for u in all_units if u.members[0] in index and (len(u.members) > 1 or u.label)]
+        unit_of = {lid: n for n, u in enumerate(units) for lid in u.members}
+        apart = set()
+        for rule in rules.of_kind(APART):
+            inside = sorted({unit_of[i] for i in rule.learners if i in unit_of})
+            apart |= {frozenset((a, b)) for a in inside for b in inside if a < b}
+        labels = len({u.label for u in units if u.label})
+        sizes = block_sizes(len(members), settings.min_size, settings.max_size, labels)
+        if sizes is None:
+            continue
+        problem = BoundProblem(
+            born=tuple(m.born for m in members),
+            units=tuple(tuple(sorted(index[i] for i in u.members)) for u in units),
+            labelled=tuple(u.label is not None for u in units),
+            apart=frozenset(apart),
+            k=sizes[0],
+            lo=sizes[1],
+            hi=sizes[2],
+        )
+        found[key] = (problem, [m.id for m in members])
+    return found
