@@ -4,12 +4,21 @@ Each participant opens "Where are you now?" (two saves), "Answer the room's ques
 answer to the question the facilitator has on the wall) and "My learning agreement" (one saved
 version), in that order, as a person moving through the morning would.
 
-Simulated participants are real Playwright browser contexts in one headless Chromium
-(each its own cookie jar, so each is a separate participant with its own kernel), driven
-with Playwright's async API. Baseline: the same journey made by ONE participant alone on
-the same server, measured in the same run.
+Two kinds of simulated participant (``--client``):
 
-    python bench/room.py [--participants 30] [--arrival 30] [--seed 7]
+* ``protocol`` (the default): each participant is a cookie jar that fetches the page over HTTP
+  and speaks the Jupyter widget protocol on the kernel's websocket, as Voila's page does
+  (``bench/widget_client.py``). The clients cost almost nothing, so the run measures the server:
+  Voila, the kernels and the store. Interactive = the dashboard's widgets are loaded and its
+  root carries ``smlkit-ready`` (what the browser needs before anyone can type).
+* ``browser``: real Playwright browser contexts in one headless Chromium. On this 2-core machine
+  the thirty pages' JavaScript takes most of the CPU the server needs, which in a real room is
+  spread over thirty laptops; use it to check small rooms end to end.
+
+Baseline: the same journey made by ONE participant alone on the same server, measured in the
+same run with the same kind of client.
+
+    python bench/room.py [--participants 30] [--arrival 30] [--seed 7] [--client protocol|browser]
 
 Prints, room vs single participant: time to interactive (median, p95) per dashboard,
 save-to-store latency (p95), save-to-wall latency (p95: from an answer being in the store to the
@@ -24,6 +33,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -40,6 +50,8 @@ from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from widget_client import Jar, PageError, WidgetPage  # noqa: E402
 
 from smlkit import room  # noqa: E402
 from smlkit.store import Store  # noqa: E402
@@ -153,6 +165,7 @@ def _stored(store: Store, marker: str) -> bool:
 
 
 WALL_PROMPT = "how-who-helps"
+COUNT = re.compile(r'smlkit-count-number">(\d+)<')
 WALL_COUNT = "n => Number((document.querySelector('.smlkit-count-number') || {}).textContent || -1) >= n"
 
 
@@ -164,7 +177,7 @@ def _answers_now(store: Store) -> tuple[int, set[str]]:
 async def answer_the_room(page, wall, base: str, journey: Journey, who: str, store: Store) -> None:
     journey.tti["Answer the room's questions"] = await open_ready(page, f"{base}voila/render/answer-the-room.ipynb")
     box = page.locator(".smlkit-question textarea")
-    marker = f"room-bench answer {who}"
+    marker = f"room-bench answer {who}."
     await box.fill(marker)
     await box.blur()
     await page.locator(".smlkit-button-send").click()
@@ -244,6 +257,130 @@ async def run_room(label: str, base: str, count: int, arrival: float, seed: int,
     return list(journeys)
 
 
+# -- the same journey without a browser (--client protocol) ---------------------------------------
+
+
+async def _saved_in_store(check, *args) -> None:
+    deadline = time.monotonic() + 120
+    while not await asyncio.to_thread(check, *args):
+        if time.monotonic() > deadline:
+            raise PageError("the save never reached the store")
+        await asyncio.sleep(0.02)
+
+
+async def proto_where_now(jar: Jar, base: str, journey: Journey, who: str, store: Store) -> None:
+    page = WidgetPage(base, jar)
+    try:
+        journey.tti["Where are you now?"] = await page.open("where-are-you-now.ipynb")
+        steering = page.find(name="RadioButtonsModel", _options_labels=lambda o: bool(o) and "4 – Most of it" in o)
+        page.set_value(steering, index=page.state(steering)["_options_labels"].index("4 – Most of it"))
+        learning = page.find(within=page.find(css="smlkit-field-where-now-learning"), name="TextareaModel")
+        save = page.find(css="smlkit-button-save")
+        for attempt in range(2):  # two saves each: the second is a new version
+            marker = f"room-bench participant {who} save {attempt}"
+            page.set_value(learning, value=marker)
+            clicked = time.perf_counter()
+            page.click(save)
+            await _saved_in_store(_stored, store, marker)
+            journey.save_latency.append(time.perf_counter() - clicked)
+            journey.markers.append(marker)
+            await asyncio.sleep(0.5)
+    finally:
+        await page.close()
+
+
+async def proto_answer_the_room(
+    jar: Jar, wall: WidgetPage, base: str, journey: Journey, who: str, store: Store
+) -> None:
+    page = WidgetPage(base, jar)
+    try:
+        journey.tti["Answer the room's questions"] = await page.open("answer-the-room.ipynb")
+        marker = f"room-bench answer {who}."
+        await page.wait_for(lambda: _has(page, css="smlkit-question", name="TextareaModel"))
+        page.set_value(page.find(within=page.find(css="smlkit-question"), name="TextareaModel"), value=marker)
+        page.click(page.find(css="smlkit-button-send"))
+        while True:
+            count, texts = await asyncio.to_thread(_answers_now, store)
+            if any(marker in t for t in texts):
+                break
+            await asyncio.sleep(0.01)
+        saved = time.perf_counter()
+        journey.answers.append(marker)
+        await wall.wait_for(lambda: max(map(int, COUNT.findall(wall.text())), default=-1) >= count, 60)
+        journey.wall_latency.append(time.perf_counter() - saved)
+    finally:
+        await page.close()
+
+
+def _has(page: WidgetPage, css: str, name: str) -> bool:
+    try:
+        page.find(within=page.find(css=css), name=name)
+    except PageError:
+        return False
+    return True
+
+
+async def proto_agreement(jar: Jar, base: str, journey: Journey, who: str, store: Store) -> None:
+    page = WidgetPage(base, jar)
+    try:
+        journey.tti["My learning agreement"] = await page.open("my-learning-agreement.ipynb")
+        marker = f"room-bench agreement {who}"
+        now = page.find(within=page.find(css="smlkit-field-section-now"), name="TextareaModel")
+        page.set_value(now, value=marker)
+        page.click(page.find(css="smlkit-button-save", description="Save this version"))
+        await _saved_in_store(_agreement_found, store, marker)
+        journey.agreements.append(marker)
+    finally:
+        await page.close()
+
+
+async def proto_participant(wall: WidgetPage, base: str, who: str, delay: float, store: Store) -> Journey:
+    await asyncio.sleep(delay)
+    journey, jar = Journey(), Jar()
+    try:
+        await proto_where_now(jar, base, journey, who, store)
+        await proto_answer_the_room(jar, wall, base, journey, who, store)
+        await proto_agreement(jar, base, journey, who, store)
+    except Exception as exc:  # noqa: BLE001 - a bench reports failures, it does not stop on them
+        journey.errors.append(
+            f"participant {who}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        )
+    return journey
+
+
+async def proto_wall(base: str) -> WidgetPage:
+    """The facilitator signs in with the key and opens the wall, over HTTP and the widget protocol."""
+    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+    jar = Jar()
+    client = AsyncHTTPClient()
+    jar.take((await client.fetch(base + "smlkit/key")).headers)
+    body = f"key=bench-room-key&next=/&_xsrf={jar.cookies['_xsrf']}"
+    response = await client.fetch(
+        HTTPRequest(
+            base + "smlkit/key", method="POST", body=body, headers={"Cookie": jar.header()}, follow_redirects=False
+        ),
+        raise_error=False,
+    )
+    jar.take(response.headers)
+    wall = WidgetPage(base, jar)
+    await wall.open("workshop-wall.ipynb")
+    return wall
+
+
+async def proto_room(label: str, base: str, count: int, arrival: float, seed: int, store: Store) -> list[Journey]:
+    rng = random.Random(seed)
+    delays = sorted(rng.uniform(0, arrival) for _ in range(count))
+    wall = await proto_wall(base)
+    try:
+        journeys = await asyncio.gather(
+            *(proto_participant(wall, base, f"{label}-{i}", d, store) for i, d in enumerate(delays))
+        )
+    finally:
+        await wall.close()
+    return list(journeys)
+
+
 def start_server(tmp: Path) -> tuple[subprocess.Popen, str, str]:
     port = free_port()
     db_url = f"sqlite:///{tmp / 'room.sqlite'}"
@@ -279,6 +416,12 @@ def start_server(tmp: Path) -> tuple[subprocess.Popen, str, str]:
     raise SystemExit(f"server did not start:\n{log.read_text()}")
 
 
+CLIENTS = {
+    "protocol": "clients speaking HTTP and the widget protocol, no browser",
+    "browser": "Playwright contexts in one headless Chromium",
+}
+
+
 def summarise(label: str, journeys: list[Journey]) -> dict[str, float]:
     ttis: dict[str, list[float]] = {}
     for j in journeys:
@@ -299,7 +442,9 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--arrival", type=float, default=30.0, help="seconds over which people arrive")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--client", choices=("protocol", "browser"), default="protocol", help="see the module's help")
     opts = parser.parse_args()
+    run = proto_room if opts.client == "protocol" else run_room
 
     tmp = Path(tempfile.mkdtemp(prefix="smlkit-room-"))
     proc, base, db_url = start_server(tmp)
@@ -308,10 +453,10 @@ def main() -> None:
     room.save_room_state(store, state.open_prompts([WALL_PROMPT]).reveal(WALL_PROMPT))
     try:
         with MemoryWatch(proc.pid) as single_mem:
-            single = asyncio.run(run_room("single", base, 1, 0, opts.seed, store))
+            single = asyncio.run(run("single", base, 1, 0, opts.seed, store))
         time.sleep(5)  # let the kernel pool refill before the room arrives
         with MemoryWatch(proc.pid) as room_mem:
-            room_journeys = asyncio.run(run_room("room", base, opts.participants, opts.arrival, opts.seed, store))
+            room_journeys = asyncio.run(run("room", base, opts.participants, opts.arrival, opts.seed, store))
     finally:
         proc.terminate()
         try:
@@ -322,7 +467,7 @@ def main() -> None:
     a, b = summarise("single", single), summarise("room", room_journeys)
     print(
         f"\nA room of {opts.participants} arriving within {opts.arrival:.0f} s vs one participant alone "
-        f"(Playwright contexts in one headless Chromium; same server, same run)\n"
+        f"({CLIENTS[opts.client]}; same server, same run)\n"
     )
     print(f"{'measure':45} {'single':>9} {'room':>9} {'ratio':>7}")
     for key in b:

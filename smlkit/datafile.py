@@ -8,10 +8,18 @@ wrong`` so a facilitator editing a file by hand can find it.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+if "jsonschema" not in sys.modules:
+    # jsonschema imports rfc3987_syntax, when it is installed, only to check the "iri" string
+    # format; that import builds a grammar and costs about 1.4 s of CPU in every dashboard
+    # kernel. The workbook's schemas check no formats, so a process that loads jsonschema
+    # for the workbook first (a kernel, the CLI) goes without it. See bench/room.py.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 import jsonschema
 import yaml
@@ -64,7 +72,12 @@ def field_name(path: FieldPath) -> str:
     return out
 
 
-class _LineLoader(yaml.SafeLoader):
+#: libyaml's parser when PyYAML was built with it: about ten times faster than the pure-Python
+#: one, which matters because every dashboard kernel reads the content files when it starts.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]
     """A safe loader that refuses duplicate keys (a common hand-editing slip)."""
 
 
@@ -72,6 +85,14 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            shown = "an empty key" if key is None else f"the key {key_node.value!r}"
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{shown} is not a name; keys are words (put a number or date key in quotes)",
+                key_node.start_mark,
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -113,8 +134,12 @@ def _collect_lines(node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int]
 def parse_text(text: str, file: str) -> Loaded:
     """Parse YAML (JSON is YAML too) remembering lines; malformed text is a DataFileError."""
     try:
-        node = yaml.compose(text, Loader=_LineLoader)
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        loader = _LineLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -10,7 +10,11 @@ owns the server, and the facilitator is a Hub admin; cookies and the key play no
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import threading
+import time
 from dataclasses import dataclass
 
 from .access import FACILITATOR_COOKIE, KEY_ENV, PARTICIPANT_COOKIE, new_token, parse_cookies, proof_matches
@@ -29,9 +33,7 @@ class Visitor:
 def current_visitor() -> Visitor:
     """Wait (under Voila) for the page request, then say who made it."""
     if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request  # only meaningful inside a Voila kernel
-
-        wait_for_request()
+        os.environ.update(wait_for_page_request())
     hub_user = os.environ.get(HUB_USER_ENV)
     if hub_user:
         return Visitor(
@@ -43,3 +45,60 @@ def current_visitor() -> Visitor:
     if not token:
         return Visitor(token=new_token(), is_facilitator=facilitator, from_browser=False)
     return Visitor(token=token, is_facilitator=facilitator)
+
+
+#: How long a preheated kernel keeps trying to reach the server for its page request.
+REQUEST_CONNECT_SECONDS = 600.0
+
+
+def _query_url() -> str:
+    """Where Voila hands a preheated kernel its page request (the variables Voila gives the kernel)."""
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL") or env.get("VOILA_SERVER_URL", "/")
+    return (
+        f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+        f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
+    )
+
+
+async def _receive_request(url: str, patience: float) -> dict[str, str]:
+    from tornado.httpclient import HTTPClientError  # tornado is already loaded in every kernel
+    from tornado.websocket import websocket_connect
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            connection = await websocket_connect(url, connect_timeout=max(1.0, deadline - time.monotonic()))
+            message = await connection.read_message()
+            connection.close()
+            if message is not None:
+                return {str(k): str(v) for k, v in json.loads(message).items()}
+        except (OSError, TimeoutError, HTTPClientError) as exc:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no page request reached this kernel ({exc})") from exc
+        await asyncio.sleep(0.5)
+
+
+def wait_for_page_request(url: str | None = None, patience: float = REQUEST_CONNECT_SECONDS) -> dict[str, str]:
+    """Block until Voila sends this preheated kernel the request of the person who opened the page.
+
+    Voila's own helper gives up after five seconds when it cannot connect, and the kernel then
+    carries on without the visitor's cookies: on a busy server (a room arriving at once while the
+    pool refills) that turned a participant into a stranger to their own answers. This one keeps
+    trying; it also avoids importing Voila's server package into every kernel (0.4 s of CPU each).
+    """
+    found: dict[str, str] = {}
+    failure: list[BaseException] = []
+
+    def run() -> None:  # the kernel's own event loop is busy running this cell: use a thread
+        try:
+            found.update(asyncio.run(_receive_request(url or _query_url(), patience)))
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="smlkit-page-request", daemon=True)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return found

@@ -69,6 +69,8 @@ def test_scale_prompt_without_points_is_refused(tmp_path):
         ("prompts:\n  - id: a\n    id: b\n", "appears twice"),
         ("- just\n- a list\n", "expected object"),
         ("", "expected object"),
+        ("?\n", "an empty key is not a name"),  # found by the fuzz test: once a TypeError
+        ("prompts:\n  - 7: seven\n", "the key '7' is not a name"),
     ],
 )
 def test_malformed_files_get_a_clear_message(tmp_path, text, expected):
