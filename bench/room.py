@@ -53,7 +53,8 @@ sys.path.insert(0, str(ROOT))
 
 from widget_client import Jar, PageError, WidgetPage  # noqa: E402
 
-from smlkit import room  # noqa: E402
+from smlkit import content, room  # noqa: E402
+from smlkit.server import voila_config  # noqa: E402
 from smlkit.store import Store  # noqa: E402
 from smlkit.ui import agreement_records  # noqa: E402
 from smlkit.ui.where_now import KEY as WHERE_KEY  # noqa: E402
@@ -165,6 +166,7 @@ def _stored(store: Store, marker: str) -> bool:
 
 
 WALL_PROMPT = "how-who-helps"
+JOURNEY = ("where-now", "answer-the-room", "my-learning-agreement")
 COUNT = re.compile(r'smlkit-count-number">(\d+)<')
 WALL_COUNT = "n => Number((document.querySelector('.smlkit-count-number') || {}).textContent || -1) >= n"
 
@@ -403,15 +405,21 @@ def start_server(tmp: Path) -> tuple[subprocess.Popen, str, str]:
         env={**os.environ, "SMLKIT_HOME": str(tmp)},  # SMLKIT_PREHEAT passes through for tuning
     )
     base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
+    # Every kernel pool full before anyone arrives, as on a training day.
+    pools = {
+        nb
+        for nb, cfg in voila_config(content.course())["VoilaKernelManager"]["kernel_pools_config"].items()
+        if nb != "default" and cfg["pool_size"] > 0
+    }
+    deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(base, timeout=2)
-            if "Kernel pool" in log.read_text() or os.environ.get("SMLKIT_PREHEAT") == "0":
+            urllib.request.urlopen(base, timeout=5)
+            if pools <= set(re.findall(r"Kernel pool of (\S+) is filled", log.read_text())):
                 return proc, base, db_url
         except OSError:
             pass
-        time.sleep(0.3)
+        time.sleep(0.5)
     proc.kill()
     raise SystemExit(f"server did not start:\n{log.read_text()}")
 
@@ -443,8 +451,25 @@ def main() -> None:
     parser.add_argument("--arrival", type=float, default=30.0, help="seconds over which people arrive")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--client", choices=("protocol", "browser"), default="protocol", help="see the module's help")
+    parser.add_argument("--singles", type=int, default=3, help="single-participant journeys for the baseline")
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=None,
+        help="kernels warmed for each page of the journey (default: participants + singles + 1; 0: the course plan's pools)",
+    )
+    parser.add_argument("--refill-delay", type=float, default=240.0, help="seconds before a pool replaces a kernel")
     opts = parser.parse_args()
     run = proto_room if opts.client == "protocol" else run_room
+    pool = opts.participants + opts.singles + 1 if opts.pool is None else opts.pool
+    if pool and "SMLKIT_PREHEAT" not in os.environ:
+        # The room's sizing (deploy/README.md): warm the pages everyone opens together, refill after the rush.
+        os.environ["SMLKIT_PREHEAT"] = ",".join(f"{d}={pool}" for d in JOURNEY)
+        os.environ.setdefault("SMLKIT_REFILL_DELAY", str(opts.refill_delay))
+    print(
+        f"pools: SMLKIT_PREHEAT={os.environ.get('SMLKIT_PREHEAT', '(course plan)')} "
+        f"SMLKIT_REFILL_DELAY={os.environ.get('SMLKIT_REFILL_DELAY', '(at once)')}"
+    )
 
     tmp = Path(tempfile.mkdtemp(prefix="smlkit-room-"))
     proc, base, db_url = start_server(tmp)
@@ -452,8 +477,10 @@ def main() -> None:
     state, _ = room.room_state(store)
     room.save_room_state(store, state.open_prompts([WALL_PROMPT]).reveal(WALL_PROMPT))
     try:
+        single = []
         with MemoryWatch(proc.pid) as single_mem:
-            single = asyncio.run(run("single", base, 1, 0, opts.seed, store))
+            for n in range(opts.singles):  # one person alone, a few times: the baseline's own spread
+                single += asyncio.run(run(f"single{n}", base, 1, 0, opts.seed, store))
         time.sleep(5)  # let the kernel pool refill before the room arrives
         with MemoryWatch(proc.pid) as room_mem:
             room_journeys = asyncio.run(run("room", base, opts.participants, opts.arrival, opts.seed, store))

@@ -306,18 +306,42 @@ class WorkshopApp(Voila):
         return ours + handlers
 
 
-#: Overrides every dashboard's pool size: "0" turns preheating off (for tuning a room; see bench/room.py).
+#: Overrides pool sizes, for sizing a room: "0" turns preheating off; "4" sets every pool that the
+#: course plan preheats; "where-now=30,my-learning-agreement=30" sets those dashboards' pools
+#: (by id, and they need not be preheated in the plan). See deploy/README.md and bench/room.py.
 PREHEAT_ENV = "SMLKIT_PREHEAT"
+MAX_POOL = 64
+#: Seconds a pool waits before replacing a kernel someone took (the course's default: at once).
+#: A room arriving together is served from the full pool and refills after, not during, the rush.
+REFILL_ENV = "SMLKIT_REFILL_DELAY"
 
 
-def preheat_size(planned: int) -> int:
+def preheat_size(planned: int, dashboard_id: str = "") -> int:
     raw = os.environ.get(PREHEAT_ENV, "").strip()
-    if not raw or planned == 0:
+    if not raw:
         return planned
+    if "=" not in raw:
+        return planned if planned == 0 else _pool_number(raw)
+    sizes = {}
+    for part in raw.split(","):
+        name, sep, number = part.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"{PREHEAT_ENV}: write each pool as dashboard=number, not {part.strip()!r}")
+        sizes[name.strip()] = _pool_number(number)
+    unknown = set(sizes) - {d.id for d in content.course().dashboards}
+    if unknown:
+        raise ConfigError(f"{PREHEAT_ENV}: there is no dashboard called {', '.join(sorted(unknown))}")
+    return sizes.get(dashboard_id, planned)
+
+
+def _pool_number(raw: str) -> int:
     try:
-        return max(0, min(int(raw), 16))
+        value = int(raw.strip())
     except ValueError:
-        raise ConfigError(f"{PREHEAT_ENV} must be a whole number of kernels, not {raw!r}") from None
+        raise ConfigError(f"{PREHEAT_ENV} must give whole numbers of kernels, not {raw.strip()!r}") from None
+    if not 0 <= value <= MAX_POOL:
+        raise ConfigError(f"{PREHEAT_ENV}: a pool holds 0 to {MAX_POOL} kernels, not {value}")
+    return value
 
 
 def voila_config(course: Course) -> dict:
@@ -325,10 +349,16 @@ def voila_config(course: Course) -> dict:
     config = json.loads((share_dir() / "voila.json").read_text(encoding="utf-8"))
     pools = {"default": {"pool_size": 0}}
     for dash in course.dashboards:
-        size = preheat_size(dash.preheat)
+        size = preheat_size(dash.preheat, dash.id)
         if size > 0 and not dash.needs_key:
             pools[dash.notebook] = {"pool_size": size}
     config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools
+    delay = os.environ.get(REFILL_ENV, "").strip()
+    if delay:
+        try:
+            config["VoilaKernelManager"]["fill_delay"] = max(0.0, float(delay))
+        except ValueError:
+            raise ConfigError(f"{REFILL_ENV} must be a number of seconds, not {delay!r}") from None
     nav = [
         {
             "number": item.number,
