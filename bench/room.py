@@ -456,7 +456,7 @@ def main() -> None:
         "--pool",
         type=int,
         default=None,
-        help="kernels warmed for each page of the journey (default: participants + singles + 1; 0: the course plan's pools)",
+        help="kernels warmed per page of the journey (default: participants + singles + 1; 0: the plan's pools)",
     )
     parser.add_argument("--refill-delay", type=float, default=240.0, help="seconds before a pool replaces a kernel")
     opts = parser.parse_args()
