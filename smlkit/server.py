@@ -316,22 +316,25 @@ MAX_POOL = 64
 REFILL_ENV = "SMLKIT_REFILL_DELAY"
 
 
-def preheat_size(planned: int, dashboard_id: str = "") -> int:
+def pool_sizes(course: Course) -> dict[str, int]:
+    """Each dashboard's kernel pool, by id: the course plan's ``preheat``, or what ``SMLKIT_PREHEAT`` says."""
+    planned = {dash.id: dash.preheat for dash in course.dashboards}
     raw = os.environ.get(PREHEAT_ENV, "").strip()
     if not raw:
         return planned
     if "=" not in raw:
-        return planned if planned == 0 else _pool_number(raw)
+        every = _pool_number(raw)
+        return {name: every if size else 0 for name, size in planned.items()}
     sizes = {}
     for part in raw.split(","):
         name, sep, number = part.partition("=")
         if not sep or not name.strip():
             raise ConfigError(f"{PREHEAT_ENV}: write each pool as dashboard=number, not {part.strip()!r}")
         sizes[name.strip()] = _pool_number(number)
-    unknown = set(sizes) - {d.id for d in content.course().dashboards}
+    unknown = set(sizes) - set(planned)
     if unknown:
         raise ConfigError(f"{PREHEAT_ENV}: there is no dashboard called {', '.join(sorted(unknown))}")
-    return sizes.get(dashboard_id, planned)
+    return planned | sizes
 
 
 def _pool_number(raw: str) -> int:
@@ -348,8 +351,9 @@ def voila_config(course: Course) -> dict:
     """The packaged Voila configuration, with a kernel pool for each dashboard that asks for one."""
     config = json.loads((share_dir() / "voila.json").read_text(encoding="utf-8"))
     pools = {"default": {"pool_size": 0}}
+    sizes = pool_sizes(course)
     for dash in course.dashboards:
-        size = preheat_size(dash.preheat, dash.id)
+        size = sizes[dash.id]
         if size > 0 and not dash.needs_key:
             pools[dash.notebook] = {"pool_size": size}
     config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools

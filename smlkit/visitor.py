@@ -73,9 +73,11 @@ async def _receive_request(url: str, patience: float) -> dict[str, str]:
             connection.close()
             if message is not None:
                 return {str(k): str(v) for k, v in json.loads(message).items()}
+            problem = "the server closed the connection"
         except (OSError, TimeoutError, HTTPClientError) as exc:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"no page request reached this kernel ({exc})") from exc
+            problem = str(exc)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no page request reached this kernel ({problem})")
         await asyncio.sleep(0.5)
 
 
