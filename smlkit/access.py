@@ -3,21 +3,33 @@
 A participant is known by a random token in a cookie their browser keeps; it
 lets them find their own answers again after a reload and nobody else's. The
 facilitator (and a head exploring the self-review) proves they hold the key
-once, on the key page; the server then sets a cookie carrying a keyed hash of
-the key, which the server and the dashboards' kernels can both check without
-the key itself ever reaching a browser.
+once, on the key page; the server then sets a cookie carrying a *session token*:
+an expiry time signed (Ed25519) with a private key derived from the facilitator
+key. The dashboards' kernels check it with the matching public key, the
+*verifier*, which is all they are given: the facilitator key never reaches a
+kernel or a browser, a kernel cannot make a token, and a token seen once stops
+working when it expires.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
+import time
 from http.cookies import CookieError, SimpleCookie
 
 PARTICIPANT_COOKIE = "smlkit_participant"
 FACILITATOR_COOKIE = "smlkit_facilitator"
 KEY_ENV = "SMLKIT_FACILITATOR_KEY"
+#: The verifier (public key) the server gives its kernels, so they can check session tokens.
+VERIFIER_ENV = "SMLKIT_FACILITATOR_VERIFIER"
+#: How long a facilitator stays signed in on one browser (a training day).
+SESSION_HOURS = 12
+#: Longer text typed into the key box is cut here before it is compared.
+MAX_KEY_LENGTH = 200
+_SESSION_LABEL = b"smlkit facilitator session v1"
 
 #: How long a participant's browser keeps their token (a training day, plus follow-up).
 PARTICIPANT_COOKIE_DAYS = 30
@@ -35,19 +47,64 @@ def new_key() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
-def facilitator_proof(key: str) -> str:
-    """The cookie value that shows a browser was given ``key``."""
-    return hmac.new(key.encode("utf-8"), b"smlkit facilitator", hashlib.sha256).hexdigest()
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class SessionSigner:
+    """The server's signer of facilitator session tokens, derived from the facilitator key.
+
+    The same key gives the same signer, so sessions survive a restart of the server; a new
+    key ends every session at once.
+    """
+
+    def __init__(self, key: str) -> None:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        seed = hmac.new(key.encode("utf-8"), _SESSION_LABEL, hashlib.sha256).digest()
+        self._private = Ed25519PrivateKey.from_private_bytes(seed)
+
+    def verifier(self) -> str:
+        """The public half, for kernels: it checks tokens and cannot make them."""
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        return _b64(self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+    def issue(self, now: float | None = None, hours: float = SESSION_HOURS) -> str:
+        """A token valid for ``hours`` from ``now``."""
+        expires = int((time.time() if now is None else now) + hours * 3600)
+        body = f"v1.{expires}.{secrets.token_hex(8)}"
+        return f"{body}.{_b64(self._private.sign(_SESSION_LABEL + body.encode('ascii')))}"
+
+
+def session_expiry(token: str | None, verifier: str | None, now: float | None = None) -> float | None:
+    """When ``token`` stops working, if it is a genuine, unexpired session token; else None."""
+    if not token or not verifier or len(token) > 256:
+        return None
+    parts = token.split(".")
+    if len(parts) != 4 or parts[0] != "v1" or not (parts[1].isascii() and parts[1].isdigit()):
+        return None
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    body = ".".join(parts[:3])
+    try:
+        public = Ed25519PublicKey.from_public_bytes(_unb64(verifier))
+        public.verify(_unb64(parts[3]), _SESSION_LABEL + body.encode("ascii"))
+    except (InvalidSignature, ValueError):
+        return None
+    expires = float(parts[1])
+    return expires if expires > (time.time() if now is None else now) else None
 
 
 def key_matches(given: str, key: str) -> bool:
     """Compare a typed key with the real one, ignoring case and spaces, in constant time."""
     norm = lambda s: "".join(s.split()).lower()  # noqa: E731
     return bool(key) and hmac.compare_digest(norm(given).encode(), norm(key).encode())
-
-
-def proof_matches(proof: str | None, key: str | None) -> bool:
-    return bool(proof and key) and hmac.compare_digest(proof, facilitator_proof(key))
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:

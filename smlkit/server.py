@@ -29,7 +29,7 @@ from jupyter_server.utils import url_path_join
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from . import access, content, hub, timetable
+from . import access, content, hub, page_request, timetable
 from .course import Course
 from .errors import ConfigError, SmlkitError
 from .paths import notebooks_dir, share_dir
@@ -74,8 +74,8 @@ class _WorkbookPage:
     def visitor_is_facilitator(self: JupyterHandler) -> bool:
         if self.hub_user():
             return bool(self.settings.get("smlkit_hub_facilitator"))
-        proof = self.get_cookie(access.FACILITATOR_COOKIE)
-        return access.proof_matches(proof, self.settings.get("smlkit_facilitator_key"))
+        token = self.get_cookie(access.FACILITATOR_COOKIE)
+        return access.session_expiry(token, self.settings.get("smlkit_facilitator_verifier")) is not None
 
     def ensure_participant(self: JupyterHandler) -> None:
         """Give this browser a participant token if it has none, and make the current request carry it."""
@@ -195,20 +195,21 @@ class KeyHandler(_WorkbookPage, JupyterHandler):
         if self.hub_user():
             self._hub_page()
             return
-        given = self.get_body_argument("key", "")
+        given = self.get_body_argument("key", "")[: access.MAX_KEY_LENGTH]
         key = self.settings.get("smlkit_facilitator_key", "")
+        signer = self.settings.get("smlkit_session_signer")
         if not given.strip():
             error = "Enter the facilitator key"
-        elif not access.key_matches(given, key):
+        elif signer is None or not access.key_matches(given, key):
             error = "That key is not right. Check it against the terminal where the server was started"
         else:
             self.set_cookie(
                 access.FACILITATOR_COOKIE,
-                access.facilitator_proof(key),
+                signer.issue(),
                 path=self.base_url,
                 httponly=True,
                 samesite="Strict",
-                expires_days=2,
+                expires_days=access.SESSION_HOURS / 24,
             )
             self.redirect(self._next())
             return
@@ -277,9 +278,16 @@ class WorkshopApp(Voila):
 
     name = "smlkit-workshop"
 
+    #: Set by :func:`build_app` before ``initialize``: the key stays in the server process only.
+    smlkit_facilitator_key = ""
+
     def init_settings(self):
         settings = super().init_settings()
-        settings["smlkit_facilitator_key"] = os.environ.get(access.KEY_ENV, "")
+        key = self.smlkit_facilitator_key
+        settings["smlkit_facilitator_key"] = key
+        settings["smlkit_session_signer"] = access.SessionSigner(key) if key else None
+        settings["smlkit_facilitator_verifier"] = os.environ.get(access.VERIFIER_ENV, "")
+        settings["smlkit_kernel_secret"] = os.environ.get(page_request.SECRET_ENV, "")
         owner = os.environ.get(hub.HUB_USER_ENV, "")
         settings["smlkit_hub_user"] = owner
         settings["smlkit_hub_facilitator"] = bool(owner) and hub.is_facilitator_flag(
@@ -299,11 +307,25 @@ class WorkshopApp(Voila):
             (url_path_join(base, "smlkit/key"), KeyHandler),
             (url_path_join(base, r"voila/render/(.*)"), DashboardHandler, render_kwargs),
             (url_path_join(base, r"voila/tree(.*)"), TreeRedirectHandler),
+            # Ahead of Voila's own (unauthenticated) handler for the same address.
+            (url_path_join(base, r"voila/query/(?P<kernel_id>[\w-]+)"), page_request.PageRequestSocket),
         ]
+        page_request.install()
         if os.environ.get(hub.HUB_USER_ENV):
             # The Hub's OAuth callback (and log-out), under this server's prefix.
             ours += [(url_path_join(base, spec[0]), *spec[1:]) for spec in self.identity_provider.get_handlers()]
         return ours + handlers
+
+    def start(self):
+        # Kernels handed to a visitor that never confirmed their page request are shut down,
+        # not left busy for ever (busy kernels are never culled).
+        from tornado.ioloop import PeriodicCallback
+
+        async def shed() -> None:
+            await page_request.shed_overdue(self.kernel_manager)
+
+        PeriodicCallback(shed, 15_000).start()
+        super().start()
 
 
 #: Overrides pool sizes, for sizing a room: "0" turns preheating off; "4" sets every pool that the
@@ -383,7 +405,14 @@ def build_app(options: WorkshopOptions, extra_config: dict | None = None) -> Wor
 
     course = content.course()
     os.environ["SMLKIT_DB"] = options.db_url
-    os.environ[access.KEY_ENV] = options.facilitator_key
+    # Kernels inherit this environment: they get the verifier of facilitator sessions and the
+    # secret that proves them to the page-request socket, never the facilitator key itself.
+    os.environ.pop(access.KEY_ENV, None)
+    if options.facilitator_key:
+        os.environ[access.VERIFIER_ENV] = access.SessionSigner(options.facilitator_key).verifier()
+    else:
+        os.environ.pop(access.VERIFIER_ENV, None)
+    os.environ[page_request.SECRET_ENV] = page_request.new_secret()
     # Kernels inherit these: under the Hub they name the participant and the admin flag
     # (smlkit.visitor); on its own the workbook clears them, so only cookies and the key count.
     if options.hub is not None:
@@ -412,6 +441,7 @@ def build_app(options: WorkshopOptions, extra_config: dict | None = None) -> Wor
     if extra_config:
         config.merge(Config(extra_config))
     app = WorkshopApp(config=config)
+    app.smlkit_facilitator_key = options.facilitator_key
     app.initialize([])
     app.root_dir = str(notebooks_dir())
     return app

@@ -67,9 +67,34 @@ def test_facilitator_key_checks():
     assert access.key_matches(" " + key + " ", key)
     assert not access.key_matches("wrong-key", key)
     assert not access.key_matches("", key)
-    assert access.proof_matches(access.facilitator_proof(key), key)
-    assert not access.proof_matches(access.facilitator_proof("other-key"), key)
-    assert not access.proof_matches(None, key)
+
+
+def test_a_session_token_works_until_it_expires_and_only_with_its_keys_verifier():
+    signer = access.SessionSigner("the-room-key-1234")
+    verifier = signer.verifier()
+    token = signer.issue(now=1_000_000, hours=12)
+    assert access.session_expiry(token, verifier, now=1_000_000 + 11 * 3600) == 1_000_000 + 12 * 3600
+    assert access.session_expiry(token, verifier, now=1_000_000 + 12 * 3600 + 1) is None
+    # Another key's verifier, a token with its expiry pushed back, junk: all refused.
+    assert access.session_expiry(token, access.SessionSigner("another-key-5678").verifier(), now=1_000_000) is None
+    version, expires, nonce, signature = token.split(".")
+    stretched = f"{version}.{int(expires) + 86400}.{nonce}.{signature}"
+    assert access.session_expiry(stretched, verifier, now=1_000_000) is None
+    for junk in ("", "v1", "v1.²³.x.y", "v1.1.2.3.4", "v1.99999999999.aa.!!!", "x" * 5000, None):
+        assert access.session_expiry(junk, verifier, now=1_000_000) is None
+    # The same key gives the same verifier (sessions survive a restart); the verifier is not the key.
+    assert access.SessionSigner("the-room-key-1234").verifier() == verifier
+    assert "the-room-key-1234" not in verifier
+
+
+def test_a_visitor_whose_session_ends_may_no_longer_act_as_facilitator():
+    from smlkit.visitor import Visitor
+
+    who = Visitor("t", is_facilitator=True, facilitator_until=2_000.0)
+    assert who.may_facilitate(now=1_999.0)
+    assert not who.may_facilitate(now=2_000.5)
+    assert not Visitor("t").may_facilitate()
+    assert Visitor("t", is_facilitator=True).may_facilitate()  # under the Hub: no expiry
 
 
 def test_cookie_header_parsing_survives_junk():
