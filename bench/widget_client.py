@@ -74,6 +74,7 @@ class WidgetPage:
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Event()
         self._control = uuid.uuid4().hex
+        self._replies: set[str] = set()
 
     # -- opening -------------------------------------------------------------------------------
     async def open(self, notebook: str, timeout: float = 180) -> float:
@@ -134,7 +135,7 @@ class WidgetPage:
             )
 
     # -- widget protocol -----------------------------------------------------------------------
-    def _send(self, channel: str, msg_type: str, content: dict, metadata: dict | None = None) -> None:
+    def _send(self, channel: str, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         header = {
             "msg_id": uuid.uuid4().hex,
             "msg_type": msg_type,
@@ -151,6 +152,7 @@ class WidgetPage:
             "channel": channel,
         }
         self._ws.write_message(json.dumps(message))
+        return header["msg_id"]
 
     async def _read(self) -> None:
         while True:
@@ -160,6 +162,10 @@ class WidgetPage:
             if isinstance(raw, bytes):
                 continue  # binary buffers: no dashboard here sends any
             msg = json.loads(raw)
+            if msg.get("channel") == "shell" and msg.get("msg_type") == "kernel_info_reply":
+                self._replies.add(msg.get("parent_header", {}).get("msg_id", ""))
+                self._changed.set()
+                continue
             if msg.get("channel") != "iopub" or msg.get("msg_type") not in ("comm_msg", "comm_open"):
                 continue
             data = msg["content"].get("data", {})
@@ -183,6 +189,15 @@ class WidgetPage:
                 await asyncio.wait_for(self._changed.wait(), left)
             except TimeoutError:
                 continue
+
+    async def sync(self, timeout: float = 60) -> None:
+        """Wait until the kernel has handled every message sent before (it handles them in order)."""
+        asked = self._send("shell", "kernel_info_request", {})
+        await self.wait_for(lambda: asked in self._replies, timeout)
+
+    def models(self) -> list[str]:
+        """Every widget the kernel has, in the tree or not (as ``request_states`` reported them)."""
+        return list(self.states)
 
     def state(self, model: str) -> dict[str, Any]:
         return self.states.get(model, {})

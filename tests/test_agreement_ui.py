@@ -215,8 +215,8 @@ def test_hostile_text_is_escaped_everywhere_including_the_facilitator_view(store
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown  # the history names the goal
 
     facilitator = open_page(store, clock, facilitator=True)
-    assert facilitator.room.widget.layout.display == "flex"
-    assert page.room.widget.layout.display == "none"
+    assert facilitator.room is not None and facilitator.room_slot.children == (facilitator.room.widget,)
+    assert page.room is None and page.room_slot.children == (), "a participant's page has no room panel"
     facilitator.room.choice.value = page.participant_id
     facilitator.room.open_button.click()
     shown = html_of(facilitator.room.widget)

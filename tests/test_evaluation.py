@@ -100,7 +100,7 @@ def test_at_the_end_a_person_sees_only_their_own_before_and_after(store):
 def test_results_hide_small_rooms_and_escape_what_people_wrote(store):
     _fill(store, 4)
     results = ui.EvaluationResults()
-    results.start(store)
+    results.start(Visitor("facilitator", is_facilitator=True), store)
     assert "Nothing to show yet" in results.summary_box.value
     assert "shown once at least 5" in results.steps_box.value
     _fill(store, 6)

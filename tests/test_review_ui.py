@@ -69,7 +69,31 @@ def test_an_empty_sheet_is_not_saved_and_department_and_role_may_be_left_out(sto
     page.form.save_button.click()
     saved = store.latest(records.RATING, "workshop", page.participant_id).data
     assert (saved["department"], saved["role"]) == ("", "")
-    assert page.view.box.layout.display == "none", "staff are not offered the leadership view"
+    assert page.view is None, "staff are not offered the leadership view"
+    assert "Whose view" not in _all_text(page.widget)
+
+
+def _all_text(widget) -> str:
+    """Every description and value under ``widget``, as a participant's page could read them."""
+    parts, todo = [], [widget]
+    while todo:
+        current = todo.pop()
+        parts += [str(getattr(current, "description", "")), str(getattr(current, "value", ""))]
+        todo += list(getattr(current, "children", ()))
+    return "\n".join(parts)
+
+
+def test_a_facilitator_whose_session_ended_cannot_save_the_leadership_view(store):
+    import time
+
+    page = ReviewRating()
+    page.start(Visitor(new_token(), is_facilitator=True, facilitator_until=time.time() + 3600), store=store)
+    page.view.value = "leadership"
+    page.elements[0].level.value = 2
+    page.visitor = Visitor(page.visitor.token, is_facilitator=True, facilitator_until=time.time() - 1)
+    page.form.save_button.click()
+    assert store.count(records.LEADERSHIP_KIND) == 0
+    assert "session has ended" in page.form.status.text
 
 
 def test_the_leadership_view_is_room_wide_and_shows_in_the_explorer(store):

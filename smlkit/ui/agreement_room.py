@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from ..agreement import QUESTIONS, SECTION_IDS, LearningAgreement, review_dates
 from ..agreement_changes import PART_NAMES
 from ..agreement_check import Feedback, Guide, place
-from ..errors import SmlkitError
+from ..errors import AccessError, SmlkitError
 from ..io.agreement_layout import long_date
 from ..store import Store
 from .agreement_goals import LEVEL_WORDS
@@ -66,9 +66,15 @@ def agreement_html(agreement: LearningAgreement, feedback: Sequence[Feedback], s
 class RoomPanel:
     """The list of the room's agreements and a reader for one of them (facilitator only)."""
 
-    def __init__(self, guide: Guide, check: Callable[[LearningAgreement], list[Feedback]]):
+    def __init__(
+        self,
+        guide: Guide,
+        check: Callable[[LearningAgreement], list[Feedback]],
+        may_read: Callable[[], bool] = lambda: False,
+    ):
         self.guide = guide
         self._check = check
+        self._may_read = may_read
         self.store: Store | None = None
         self.entries: list[RoomEntry] = []
         self.table = html_block("", "smlkit-room-table")
@@ -92,14 +98,21 @@ class RoomPanel:
         actions.add_class("smlkit-actions")
         self.widget = widgets.VBox([heading, intro, self.table, self.choice.box, actions, self.view])
         self.widget.add_class("smlkit-room-panel")
-        self.widget.layout.display = "none"
 
     def show_for(self, store: Store) -> None:
         self.store = store
-        self.widget.layout.display = "flex"
         self.refresh()
 
+    def _check_right(self) -> None:
+        """Reading other people's agreements is the facilitator's: checked again at each action."""
+        if not self._may_read():
+            raise AccessError(
+                "only the facilitator can read the room's agreements, and the facilitator session has ended: "
+                "sign in with the key again and reload the page"
+            )
+
     def refresh(self) -> None:
+        self._check_right()
         if self.store is None:
             return
         self.entries = room(self.store, self.guide, today=date.today())
@@ -135,6 +148,7 @@ class RoomPanel:
         self.status.ok(f"List updated at {clock_now()}.")
 
     def open_chosen(self) -> None:
+        self._check_right()
         entry = next((e for e in self.entries if e.participant_id == self.choice.value), None)
         if entry is None or entry.agreement is None:
             self.status.problem("Choose an agreement to open first.")

@@ -26,6 +26,7 @@ from ..visitor import Visitor, current_visitor
 from . import scenario_records as records
 from . import scenario_view as view
 from .forms import APOLOGY, READY_CLASS, Field, StatusLine, button, escape, guarded, html_block, paragraphs
+from .gate import Gate, refuse
 from .live import LiveView
 
 
@@ -33,6 +34,7 @@ class Debrief:
     """The facilitator's debrief page. Build it, display it, then :meth:`start` it."""
 
     def __init__(self, minimum: int | None = None, interval: float = 3.0) -> None:
+        self.gate = Gate()
         self.principles = content.principles()
         self.minimum = minimum_group(minimum)
         self.library = Library(())
@@ -100,8 +102,9 @@ class Debrief:
         live: bool = True,
     ) -> None:
         def begin() -> None:
-            if visitor is None:
-                current_visitor()  # waits for the real request under Voila; the server checked the key
+            if not self.gate.admit(visitor or current_visitor()):
+                refuse(self.widget)
+                return
             self.store = store or self.store or Store()
             self.library = library or load_library()
             options = [(s.title, s.id) for s in self.library.scenarios]
@@ -128,7 +131,7 @@ class Debrief:
                 self.refresh()
 
     def refresh(self) -> None:
-        guarded(self._render, self._problem)()
+        guarded(self.gate.wrap(self._render), self._problem)()
 
     def _render(self) -> None:
         with self._lock:
@@ -240,7 +243,7 @@ class Debrief:
                 records.decide(self.store, scenario.id, item.answer.answer_id, action)
                 self._render()
 
-            guarded(run, self._problem)()
+            guarded(self.gate.wrap(run), self._problem)()
 
         act.on_click(decide)
         row = widgets.HBox([text, act])

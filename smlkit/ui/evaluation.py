@@ -24,6 +24,7 @@ from ..store import Draft, Store
 from ..visitor import Visitor, current_visitor
 from .download import DownloadButton
 from .forms import READY_CLASS, Form, StatusLine, button, clock, escape, guarded, html_block, paragraphs
+from .gate import Gate, refuse
 from .identity import display_name
 from .where_now import prompt_field
 
@@ -241,16 +242,21 @@ class EvaluationResults:
     """The facilitator's end-of-day view."""
 
     def __init__(self) -> None:
+        self.gate = Gate()
         self.store: Store | None = None
         self.summary_box = html_block("<p>Loading the room's answers…</p>", "smlkit-evaluation-summary")
         self.steps_box = html_block("", "smlkit-evaluation-steps")
         self.refresh_button = button("Refresh", secondary=True, name="refresh")
-        self.refresh_button.on_click(lambda _b: guarded(self.refresh, self._problem)())
+        self.refresh_button.on_click(lambda _b: guarded(self.gate.wrap(self.refresh), self._problem)())
         self.status = StatusLine()
         refresh_bar = widgets.HBox([self.refresh_button, self.status.widget])
         refresh_bar.add_class("smlkit-actions")
-        self.summary_download = DownloadButton("Download the evaluation (CSV)", self._summary_file, name="summary")
-        self.day_download = DownloadButton("Download the day's record (Excel)", self._day_file, name="day-record")
+        self.summary_download = DownloadButton(
+            "Download the evaluation (CSV)", self.gate.wrap(self._summary_file), name="summary"
+        )
+        self.day_download = DownloadButton(
+            "Download the day's record (Excel)", self.gate.wrap(self._day_file), name="day-record"
+        )
         self.widget = widgets.VBox(
             [
                 html_block(
@@ -279,8 +285,11 @@ class EvaluationResults:
 
         display(self.widget)
 
-    def start(self, store: Store | None = None) -> None:
+    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
         def begin() -> None:
+            if not self.gate.admit(visitor or current_visitor()):
+                refuse(self.widget)
+                return
             self.store = store or Store()
             self.refresh()
             self.widget.add_class(READY_CLASS)

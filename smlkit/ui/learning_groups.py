@@ -27,6 +27,7 @@ from ..visitor import Visitor, current_visitor
 from . import group_cards as cards
 from .download import DownloadButton
 from .forms import APOLOGY, READY_CLASS, Field, StatusLine, button, clock, escape, guarded, html_block, text_field
+from .gate import Gate, refuse
 
 KIND = "learning-groups"
 SAMPLE_ROSTER = "primary-years-5-6.csv"
@@ -102,8 +103,9 @@ class LearningGroups:
         self.move_button = button("Lock in this group and update", secondary=True, name="lock")
         self.explain_button = button("Why is this learner in their group?", secondary=True, name="explain")
         self.explanation = html_block("", "smlkit-explanation")
-        self.csv = DownloadButton("Download groups (CSV)", self._csv, name="csv")
-        self.xlsx = DownloadButton("Download groups (XLSX)", self._xlsx, name="xlsx")
+        self.gate = Gate()
+        self.csv = DownloadButton("Download groups (CSV)", self.gate.wrap(self._csv), name="csv")
+        self.xlsx = DownloadButton("Download groups (XLSX)", self.gate.wrap(self._xlsx), name="xlsx")
         self.save_button = button("Save these groups", name="save")
         self.save_status = StatusLine()
         self.results = widgets.VBox(
@@ -193,8 +195,9 @@ class LearningGroups:
 
     def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
         def begin() -> None:
-            if visitor is None:
-                current_visitor()  # waits for the real request under Voila; the server checked the key
+            if not self.gate.admit(visitor or current_visitor()):
+                refuse(self.widget)
+                return
             self.store = store or self.store or Store()
             self.status.clear()
             self._set_enabled(True)
@@ -214,7 +217,7 @@ class LearningGroups:
 
     def _run(self, action) -> None:
         self.status.busy("Working…")
-        guarded(action, self._problem)()
+        guarded(self.gate.wrap(action), self._problem)()
 
     # -- loading -----------------------------------------------------------------------------------
 

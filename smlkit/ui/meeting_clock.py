@@ -17,6 +17,7 @@ from ..errors import SmlkitError, ValidationError
 from ..meeting_plan import MeetingClock, MeetingPlan, clock_text, plan_meeting
 from ..visitor import Visitor, current_visitor
 from .forms import APOLOGY, READY_CLASS, Field, StatusLine, button, escape, guarded, html_block, text_field
+from .gate import Gate, refuse
 from .live import LiveView
 
 EXTEND_SECONDS = 120
@@ -42,6 +43,7 @@ class MeetingClockPage:
 
     def __init__(self, clock=time.monotonic, interval: float = 1.0) -> None:
         self.now = clock
+        self.gate = Gate()
         self.clock: MeetingClock | None = None
         self.members = text_field(
             "members",
@@ -84,8 +86,9 @@ class MeetingClockPage:
         display(self.widget)
 
     def start(self, visitor: Visitor | None = None, live: bool = True) -> None:
-        if visitor is None:
-            current_visitor()  # waits for the real request under Voila; the server checked the key
+        if not self.gate.admit(visitor or current_visitor()):
+            refuse(self.widget)
+            return
         self.plan_button.disabled = False
         if live:
             self.live.start()
@@ -96,7 +99,7 @@ class MeetingClockPage:
             with self._lock:
                 action()
 
-        guarded(locked, self._problem)()
+        guarded(self.gate.wrap(locked), self._problem)()
 
     def _problem(self, exc: SmlkitError | None) -> None:
         if exc is None:

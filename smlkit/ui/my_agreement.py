@@ -90,7 +90,10 @@ class MyAgreement:
         self.docx = DownloadButton("Download for printing (Word)", self._build_docx, name="export-docx")
         self.markdown = DownloadButton("Download as Markdown", self._build_markdown, name="export-markdown")
         self.history = HistoryPanel(self._restore)
-        self.room = RoomPanel(self.guide, self._check)
+        # The room's agreements: built in start() for the facilitator only, never for a participant.
+        self.room: RoomPanel | None = None
+        self.room_slot = widgets.VBox([])
+        self.visitor: Visitor | None = None
         self.samples = html_block("", "smlkit-samples")
 
         self.autosave = Autosave(
@@ -125,7 +128,7 @@ class MyAgreement:
             self.markdown.widget,
             self.history.widget,
             self.samples,
-            self.room.widget,
+            self.room_slot,
         ]
 
     def _ipython_display_(self) -> None:
@@ -160,7 +163,10 @@ class MyAgreement:
             self._show_feedback()
             self._show_history()
             self.samples.value = samples_html(content.track())
-            if who.is_facilitator:
+            self.visitor = who
+            if who.may_facilitate():
+                self.room = RoomPanel(self.guide, self._check, may_read=lambda: bool(who.may_facilitate()))
+                self.room_slot.children = [self.room.widget]
                 self.room.show_for(self.store)
             self._enable(True)
             self.widget.add_class(READY_CLASS)

@@ -34,6 +34,7 @@ from ..visitor import Visitor, current_visitor
 from . import review_records as records
 from .download import DownloadButton, safe_filename
 from .forms import APOLOGY, READY_CLASS, Field, Form, StatusLine, escape, guarded, html_block, text_field
+from .gate import Gate, refuse
 from .review_charts import change_png, image_html, radar_png
 from .review_plan_view import PlanPanel, rows_html
 from .review_rounds import RoundPanel
@@ -62,6 +63,7 @@ class ReviewExplorer:
     """The heads' explorer. Build it, display it, then :meth:`start` it."""
 
     def __init__(self) -> None:
+        self.gate = Gate()
         self.instrument = content.review_instrument()
         self.school = content.review_school()
         self.store: Store | None = None
@@ -77,22 +79,26 @@ class ReviewExplorer:
             hint="An earlier round, to see what has changed.",
         )
         for field in (self.round_field, self.baseline_field):
-            field.control.observe(lambda _c: guarded(self.refresh, self._problem)(), names="value")
+            field.control.observe(lambda _c: guarded(self.gate.wrap(self.refresh), self._problem)(), names="value")
         self.blocks = {name: html_block("", f"smlkit-review-{name}") for name, _title in SECTIONS}
         self.element_field = Field(
             "element",
             "Element",
             widgets.Dropdown(options=[(label, e) for e, label in self.instrument.labels().items()]),
         )
-        self.element_field.control.observe(lambda _c: guarded(self.show_questions, self._problem)(), names="value")
+        self.element_field.control.observe(
+            lambda _c: guarded(self.gate.wrap(self.show_questions), self._problem)(), names="value"
+        )
         self.notes = text_field(
             "notes", "The leadership team's notes on this element", hint="Saved for this round.", multiline=True
         )
         self.notes_form = Form([self.notes], "Save the notes", "notes")
-        self.notes_form.on_save(self.save_notes)
-        self.plan = PlanPanel(self.instrument, self.school)
-        self.rounds_panel = RoundPanel(self.school, self._opened)
-        self.tables = DownloadButton("Download these tables (Excel)", self.build_report, name="report-xlsx")
+        self.notes_form.on_save(self.gate.wrap(self.save_notes))
+        self.plan = PlanPanel(self.instrument, self.school, self.gate)
+        self.rounds_panel = RoundPanel(self.school, self._opened, self.gate)
+        self.tables = DownloadButton(
+            "Download these tables (Excel)", self.gate.wrap(self.build_report), name="report-xlsx"
+        )
         parts: list[widgets.Widget] = [self.status.widget, self.round_field.box, self.baseline_field.box]
         for name, title in SECTIONS:
             parts.append(html_block(f'<h2 id="smlkit-review-{name}-title">{escape(title)}</h2>', "smlkit-section"))
@@ -114,8 +120,9 @@ class ReviewExplorer:
 
     def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
         def begin() -> None:
-            if visitor is None:
-                current_visitor()  # waits for the real request; the server has checked the key
+            if not self.gate.admit(visitor or current_visitor()):
+                refuse(self.widget)
+                return
             self.store = store or self.store or Store()
             self.rounds_panel.store = self.store
             self._list_rounds(records.current_round(self.store, self.school).id)

@@ -15,6 +15,7 @@ from ..store import Store
 from . import review_records as records
 from .download import DownloadButton, safe_filename
 from .forms import Field, Form, StatusLine, button, escape, guarded, html_block, text_field
+from .gate import Gate
 
 
 def rows_html(rows: Sequence[dict], caption: str, css: str = "smlkit-table") -> str:
@@ -33,7 +34,7 @@ def rows_html(rows: Sequence[dict], caption: str, css: str = "smlkit-table") -> 
 class PlanPanel:
     """Priorities, each with an action, owner, due date and success measure; saved as one plan."""
 
-    def __init__(self, instrument: Instrument, school: School) -> None:
+    def __init__(self, instrument: Instrument, school: School, gate: Gate) -> None:
         self.instrument = instrument
         self.school = school
         self.store: Store | None = None
@@ -54,18 +55,18 @@ class PlanPanel:
         for field in (self.action, self.measure):
             field.control.rows = 3
         self.form = Form([self.element, self.action, self.owner, self.due, self.measure], "Add to the plan", "plan")
-        self.form.on_save(self.add)
+        self.form.on_save(gate.wrap(self.add))
         self.table = html_block("", "smlkit-plan-table")
         self.remove_choice = Field("plan-remove", "Action to remove", widgets.Dropdown(options=[], value=None))
         self.remove_button = button("Remove this action", secondary=True, name="remove")
         self.remove_status = StatusLine()
-        self.remove_button.on_click(lambda _b: guarded(self.remove, self._remove_problem)())
+        self.remove_button.on_click(lambda _b: guarded(gate.wrap(self.remove), self._remove_problem)())
         self.remove_box = widgets.VBox(
             [self.remove_choice.box, widgets.HBox([self.remove_button, self.remove_status.widget])]
         )
         self.remove_box.add_class("smlkit-actions")
-        self.word = DownloadButton("Download the plan (Word)", self.build_docx, name="plan-docx")
-        self.excel = DownloadButton("Download the plan (Excel)", self.build_xlsx, name="plan-xlsx")
+        self.word = DownloadButton("Download the plan (Word)", gate.wrap(self.build_docx), name="plan-docx")
+        self.excel = DownloadButton("Download the plan (Excel)", gate.wrap(self.build_xlsx), name="plan-xlsx")
         self.widget = widgets.VBox([self.form.widget, self.table, self.remove_box, self.word.widget, self.excel.widget])
         self.widget.add_class("smlkit-plan")
         self.on_change: Callable[[], None] = lambda: None

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import content
-from ..errors import ValidationError
+from ..errors import AccessError, ValidationError
 from ..review import LEADERSHIP, MAX_NOTE, STAFF, Round, Sheet, check_sheet
 from ..store import Store
 from ..visitor import Visitor, current_visitor
@@ -75,9 +75,10 @@ class ReviewRating:
         self.scale = content.review_scale(self.school.scale)
         self.round: Round | None = None
         self.intro = html_block("", "smlkit-review-intro")
-        self.view = choice_field("view", "Whose view are you recording?", list(VIEWS), value=STAFF)
-        self.view.box.layout.display = "none"
-        self.view.control.observe(lambda _change: guarded(self._switch_view, self._could_not_start)(), names="value")
+        # "Whose view?" exists only on a facilitator's page: it is built in start(), once the
+        # visitor is known, and never for a participant (whose kernel then has no such control).
+        self.view: Field | None = None
+        self.visitor: Visitor | None = None
         no_choice = [("Prefer not to say", "")]
         self.department = Field(
             "department",
@@ -94,7 +95,8 @@ class ReviewRating:
         labels = self.instrument.labels()
         self.elements = [ElementFields(e, options, labels[e.id]) for e in self.instrument.elements]
         by_id = {f.id: f for f in self.elements}
-        sections: list[widgets.Widget] = [self.view.box, self.about]
+        self.view_slot = widgets.VBox([])
+        sections: list[widgets.Widget] = [self.view_slot, self.about]
         for framework in self.instrument.frameworks:
             sections.append(
                 html_block(
@@ -104,7 +106,7 @@ class ReviewRating:
                 )
             )
             sections += [by_id[e.id].box for e in framework.elements]
-        fields = [self.view, self.department, self.role, *(f for el in self.elements for f in el.fields)]
+        fields = [self.department, self.role, *(f for el in self.elements for f in el.fields)]
         self.form = Form(fields, save_label="Save my ratings", name="review-rating")
         # The form's own layout is one column of fields; ours adds headings between them.
         summary, *_field_boxes, actions = self.form.widget.children
@@ -125,6 +127,7 @@ class ReviewRating:
     def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
         def begin() -> None:
             who = visitor or current_visitor()
+            self.visitor = who
             self.store = store or self.store or Store()
             self.participant_id = self.store.participant_for_token(who.token)
             self.round = records.current_round(self.store, self.school)
@@ -135,8 +138,8 @@ class ReviewRating:
                     element.level.control.options = list(scale.options())
                     element.level.value = None
             self._show_intro()
-            if who.is_facilitator:
-                self.view.box.layout.display = None
+            if who.may_facilitate():
+                self._add_view_choice()
             self._load()
             self.form.save_button.disabled = False
             self.widget.add_class(READY_CLASS)
@@ -162,11 +165,26 @@ class ReviewRating:
             f'<p class="smlkit-note">Scale: {escape(self.scale.source)}</p>'
         )
 
+    def _add_view_choice(self) -> None:
+        self.view = choice_field("view", "Whose view are you recording?", list(VIEWS), value=STAFF)
+        self.view.control.observe(lambda _change: guarded(self._switch_view, self._could_not_start)(), names="value")
+        self.form.fields[self.view.name] = self.view
+        self.view_slot.children = [self.view.box]
+
     @property
     def leadership(self) -> bool:
-        return self.view.value == LEADERSHIP
+        return self.view is not None and self.view.value == LEADERSHIP
+
+    def _check_leadership_right(self) -> None:
+        """The leadership view is the facilitator's: checked again at the moment it is read or written."""
+        if self.leadership and (self.visitor is None or not self.visitor.may_facilitate()):
+            raise AccessError(
+                "Only the facilitator can record the leadership team's view, and your facilitator "
+                "session has ended. Sign in with the key again, then reload this page."
+            )
 
     def _switch_view(self) -> None:
+        self._check_leadership_right()
         self.about.layout.display = "none" if self.leadership else None
         self.form.save_button.description = "Save the leadership view" if self.leadership else "Save my ratings"
         self.form.clear_errors()
@@ -175,6 +193,7 @@ class ReviewRating:
 
     def _latest(self):
         if self.leadership:
+            self._check_leadership_right()
             return self.store.latest(records.LEADERSHIP_KIND, self.round.id)
         return self.store.latest(records.RATING, self.round.id, self.participant_id)
 
@@ -218,6 +237,7 @@ class ReviewRating:
         self.form.clear_errors()
         save_id = f"{self.form.attempt_id}-review"
         if self.leadership:
+            self._check_leadership_right()
             record = self.store.save(records.LEADERSHIP_KIND, self.round.id, sheet.as_data(), save_id=save_id)
         else:
             record = self.store.save(

@@ -11,19 +11,20 @@ from ..review import Round, School, new_round
 from ..store import Store
 from . import review_records as records
 from .forms import Form, text_field
+from .gate import Gate
 
 
 class RoundPanel:
     """Opens a new round (and closes the open one), so a follow-up can be compared with a baseline."""
 
-    def __init__(self, school: School, opened: Callable[[Round], None]) -> None:
+    def __init__(self, school: School, opened: Callable[[Round], None], gate: Gate) -> None:
         self.school = school
         self.store: Store | None = None
         self.opened = opened
         self.name = text_field("round-name", "Name of the new round", hint="For example: Follow-up, summer term.")
         self.when = text_field("round-date", "Date of the round", hint="For example 2026-06-15.")
         self.form = Form([self.name, self.when], "Start the round", "round")
-        self.form.on_save(self.start_round)
+        self.form.on_save(gate.wrap(self.start_round))
         self.widget = widgets.VBox([self.form.widget])
         self.widget.add_class("smlkit-review-rounds")
 

@@ -40,6 +40,7 @@ from ..visitor import Visitor, current_visitor
 from ..wall import Board, RoomState, moderate, visible_answers
 from .download import DownloadButton
 from .forms import APOLOGY, READY_CLASS, StatusLine, button, escape, guarded, html_block
+from .gate import Gate, refuse
 from .identity import PROFILE_KEY, PROFILE_KIND
 from .live import LiveView
 from .moderation_panel import ModerationPanel
@@ -65,6 +66,7 @@ class Wall:
     """The facilitator's dashboard. Build it, display it, then :meth:`start` it."""
 
     def __init__(self, *, interval: float = 0.5) -> None:
+        self.gate = Gate()
         self.library = content.prompts()
         self.groups = content.respondent_groups()
         self.store: Store | None = None
@@ -124,7 +126,7 @@ class Wall:
         self.screen.add_class("smlkit-wall-screen")
 
         # -- moderation and settings ---------------------------------------------------------
-        self.moderation = ModerationPanel(self.decide)
+        self.moderation = ModerationPanel(self.gate.wrap(self.decide))
         self.hold_words = widgets.Checkbox(
             value=True,
             indent=False,
@@ -140,7 +142,7 @@ class Wall:
         self.minimum.control.value = self.state.minimum
         self.minimum.control.observe(lambda c: self._guard(lambda: self._set_minimum(c["new"]))(), names="value")
         self.moderation_toggle = button("Show answers to moderate", secondary=True, name="moderate")
-        self.moderation_toggle.on_click(lambda _b: self.toggle_moderation())
+        self.moderation_toggle.on_click(lambda _b: self._guard(self.toggle_moderation)())
         toggle_bar = widgets.HBox([self.moderation_toggle])
         toggle_bar.add_class("smlkit-actions")
         self.moderation_body = widgets.VBox([self.hold_words, self.minimum.box, self.moderation.widget])
@@ -155,8 +157,8 @@ class Wall:
         )
 
         # -- download -------------------------------------------------------------------------
-        self.csv = DownloadButton("Download all answers (CSV)", self.build_csv, name="csv")
-        self.xlsx = DownloadButton("Download all answers (Excel)", self.build_xlsx, name="xlsx")
+        self.csv = DownloadButton("Download all answers (CSV)", self.gate.wrap(self.build_csv), name="csv")
+        self.xlsx = DownloadButton("Download all answers (Excel)", self.gate.wrap(self.build_xlsx), name="xlsx")
         downloads = widgets.VBox(
             [
                 html_block('<h2 class="smlkit-section-title">Download the session\'s answers</h2>'),
@@ -167,7 +169,7 @@ class Wall:
         self.widget = widgets.VBox([chooser, self.screen, moderation, downloads])
         self.widget.add_class("smlkit-wall")
         self._enable(False)
-        self.live = LiveView(self.refresh, interval)
+        self.live = LiveView(self._guard(self.refresh), interval)
         guarded(self._open_store, lambda _exc: None)()
 
     def _ipython_display_(self) -> None:
@@ -179,7 +181,7 @@ class Wall:
         self.store = Store()
 
     def _guard(self, action: Callable[[], None]) -> Callable[[], None]:
-        return guarded(action, self._problem)
+        return guarded(self.gate.wrap(action), self._problem)
 
     def _problem(self, exc: SmlkitError | None) -> None:
         self.status.problem(APOLOGY if exc is None else exc.message)
@@ -202,14 +204,8 @@ class Wall:
 
     def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
         def begin() -> None:
-            who = visitor or current_visitor()
-            if not who.is_facilitator:
-                self.widget.children = [
-                    html_block(
-                        '<p class="smlkit-problem">This page is for the facilitator. Sign in with the '
-                        "facilitator key to open it.</p>"
-                    )
-                ]
+            if not self.gate.admit(visitor or current_visitor()):
+                refuse(self.widget)
                 return
             self.store = store or self.store or Store()
             self._offer_session_sequence()

@@ -74,3 +74,104 @@ def test_the_page_request_socket_refuses_even_a_known_kernel_id_without_its_proo
         return "opened"
 
     assert asyncio.run(attempt()) == "403"
+
+
+# -- a participant's page sending the widget messages a hostile page would -----------------------
+
+#: Words only a facilitator's control carries; none may exist in a participant's kernel.
+PRIVILEGED_WORDS = (
+    "Whose view",
+    "leadership team's agreed view",
+    "The room's agreements",
+    "Agreement to open for a review conversation",
+    "Open this question",
+    "Download the day's record",
+    "Answers to moderate",
+    "Start the round",
+)
+
+
+def _privileged_counts(db_url: str) -> dict[str, int]:
+    from smlkit import room
+    from smlkit.store import Store
+    from smlkit.ui import review_records, scenario_records
+    from smlkit.ui.learning_groups import KIND as GROUPS
+
+    store = Store(db_url)
+    kinds = (
+        review_records.LEADERSHIP_KIND,
+        review_records.ROUND,
+        review_records.NOTES,
+        review_records.PLAN,
+        room.STATE_KIND,
+        room.DECISION_KIND,
+        scenario_records.MODERATION,
+        GROUPS,
+    )
+    return {kind: store.count(kind) for kind in kinds}
+
+
+def _words_in(page: WidgetPage, model: str) -> str:
+    state = page.state(model)
+    return " ".join(str(state.get(k, "")) for k in ("description", "value", "tooltip", "_options_labels"))
+
+
+async def _hostile_participant(base: str, notebook: str) -> list[str]:
+    """Open ``notebook`` as a participant; press every button and move every choice; say what was seen."""
+    page = WidgetPage(base, Jar())
+    try:
+        await page.open(notebook, timeout=90)
+        seen = [word for model in page.models() for word in PRIVILEGED_WORDS if word in _words_in(page, model)]
+        for model in page.models():
+            state = page.state(model)
+            labels = state.get("_options_labels")
+            if isinstance(labels, list) and len(labels) > 1 and "index" in state:
+                for index in range(len(labels)):
+                    page.set_value(model, index=index)
+            if state.get("_model_name") == "ButtonModel":
+                page.click(model)
+        await page.sync()
+        return seen
+    finally:
+        await page.close()
+
+
+def test_a_participant_cannot_load_or_save_the_leadership_view_by_widget_messages(workshop):
+    before = _privileged_counts(workshop.db_url)
+
+    async def attack() -> list[str]:
+        page = WidgetPage(workshop.url, Jar())
+        try:
+            await page.open("rate-our-school.ipynb", timeout=90)
+            radios = [m for m in page.models() if page.state(m).get("_model_name") == "RadioButtonsModel"]
+            views = [m for m in radios if "leadership" in str(page.state(m).get("_options_labels", "")).lower()]
+            for model in radios:  # what the review found worked: index 1 on the "Whose view?" control
+                page.set_value(model, index=1)
+            for model in page.models():
+                if page.state(model).get("_model_name") == "ButtonModel":
+                    page.click(model)
+            await page.sync()
+            return views
+        finally:
+            await page.close()
+
+    assert asyncio.run(attack()) == [], "a participant's kernel has the leadership-view control"
+    after = _privileged_counts(workshop.db_url)
+    assert after["review-leadership"] == before["review-leadership"]
+
+
+def test_no_participant_page_has_a_facilitator_control_or_can_act_as_one(workshop):
+    from smlkit import content
+
+    pages = [d.notebook for d in content.course().dashboards if not d.needs_key]
+    assert len(pages) >= 6
+    before = _privileged_counts(workshop.db_url)
+
+    async def room() -> dict[str, list[str]]:
+        return {notebook: await _hostile_participant(workshop.url, notebook) for notebook in pages}
+
+    seen = asyncio.run(room())
+    assert {k: v for k, v in seen.items() if v} == {}, "facilitator controls exist in a participant's kernel"
+    assert _privileged_counts(workshop.db_url) == before, "a participant's widget messages changed facilitator data"
+    # The pages still serve the room afterwards.
+    assert asyncio.run(_open_as_participant(workshop.url, "where-are-you-now.ipynb")) < 60
