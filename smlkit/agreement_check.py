@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 from .agreement import GOAL_PART_SECTION, GOAL_PARTS, QUESTIONS, SECTION_IDS, Goal, Learner, LearningAgreement
-from .errors import DataFileError
+from .errors import DataFileError, ValidationError
 
 LEVELS: tuple[str, ...] = ("error", "question", "encouragement")
 
@@ -63,6 +63,11 @@ PRIMARY_PER_GOAL = 2
 
 #: Longest text in one part that still prints sensibly; longer parts must be shortened before signing.
 MAX_PART = 2000
+#: Longest text in one part that a *draft* keeps: room to write freely and trim before signing,
+#: but no way to fill the server's disk (every draft is kept as a version).
+MAX_DRAFT_PART = 2 * MAX_PART
+#: Longest text in one of the short parts (names, dates, the mentor, group members).
+MAX_SHORT_PART = 200
 #: More goals than this and the mentor asks which matter most.
 MANY_GOALS = {"primary-pupil": 3, "secondary-pupil": 5, "staff": 5}
 
@@ -241,6 +246,27 @@ def _texts(agreement: LearningAgreement) -> Iterable[tuple[tuple[str, str | None
     parties = agreement.parties
     for part in ("learner_commitment", "group_commitment", "mentor_commitment"):
         yield ("parties", None, part), getattr(parties, part)
+
+
+def check_sizes(agreement: LearningAgreement) -> None:
+    """Refuse a draft with a part too long to keep (a ValidationError that names the part)."""
+    for (section, goal, part), text in _texts(agreement):
+        if text and len(text) > MAX_DRAFT_PART:
+            where = place(agreement, Feedback("text-too-long", "error", section, "", goal=goal, part=part))
+            raise ValidationError(
+                f"{where} is {len(text):,} characters long; a draft keeps at most {MAX_DRAFT_PART:,} in one part "
+                f"(and {MAX_PART:,} to sign). Shorten it: your text is still on the page",
+                field=section,
+            )
+    learner = agreement.learner
+    shorts = [("Your name", learner.name), ("The mentor", agreement.parties.mentor)]
+    shorts += [("A group member's name", m) for m in agreement.parties.group_members]
+    for what, text in shorts:
+        if text and len(text) > MAX_SHORT_PART:
+            raise ValidationError(
+                f"{what} is {len(text):,} characters long; use {MAX_SHORT_PART} or fewer. "
+                "Your text is still on the page"
+            )
 
 
 def blocking(feedback: Iterable[Feedback]) -> list[Feedback]:

@@ -40,6 +40,10 @@ class StoreBusyError(StoreError):
     """The store is temporarily unable to take a write (locked, full); retrying may work."""
 
 
+class QuotaError(StoreError):
+    """A save would go over a size or rate limit of the store (one version, or one person's total)."""
+
+
 class AccessError(SmlkitError):
     """A page or action needs a key the visitor has not given."""
 

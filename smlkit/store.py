@@ -17,7 +17,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,11 +25,18 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from .database import default_url, describe_url, engine_for, is_busy, normalise_url
-from .errors import StoreBusyError, StoreError
+from .errors import QuotaError, StoreBusyError, StoreError
 
 __all__ = ["Draft", "ErasureReport", "Record", "Store", "default_url", "describe_url", "engine_for", "normalise_url"]
 
 SCHEMA_VERSION = 2
+
+#: One saved version may hold at most this much (an agreement at its largest is about 200 KB).
+MAX_RECORD_BYTES = 256 * 1024
+#: All the versions one person has saved may hold at most this much, whatever they are.
+MAX_PERSON_BYTES = 20 * 1024 * 1024
+#: One person may save at most this many versions a minute (typing with autosave makes a few).
+MAX_PERSON_SAVES_PER_MINUTE = 60
 
 metadata = sa.MetaData()
 
@@ -218,8 +225,16 @@ class Store:
             }
             for d in drafts
         ]
+        for row in rows:
+            size = len(row["payload"].encode("utf-8"))
+            if size > MAX_RECORD_BYTES:
+                raise QuotaError(
+                    f"this is too large to save ({size // 1024} KB; one save holds at most "
+                    f"{MAX_RECORD_BYTES // 1024} KB): shorten the longest text, then save again"
+                )
         try:
             with self._writer.begin() as conn:
+                self._check_quota(conn, rows, now)
                 ids = [conn.execute(records.insert().values(**row)).inserted_primary_key[0] for row in rows]
         except IntegrityError:
             existing = [self._by_save_id(row["save_id"]) for row in rows]
@@ -245,6 +260,26 @@ class Store:
             )
             for new_id, row in zip(ids, rows, strict=True)
         ]
+
+    def _check_quota(self, conn: Connection, rows: Sequence[dict[str, Any]], now: datetime) -> None:
+        """Refuse a save that takes one person over their share of the store (checked inside the write)."""
+        owners = {row["participant_id"] for row in rows if row["participant_id"]}
+        for owner in owners:
+            adding = sum(len(r["payload"]) for r in rows if r["participant_id"] == owner)
+            mine = records.c.participant_id == owner
+            size = sa.func.coalesce(sa.func.sum(sa.func.length(records.c.payload)), 0)
+            if conn.execute(sa.select(size).where(mine)).scalar_one() + adding > MAX_PERSON_BYTES:
+                raise QuotaError(
+                    f"you have saved {MAX_PERSON_BYTES // (1024 * 1024)} MB of versions, the most one person can "
+                    "keep: nothing more can be saved. Your text is still on the page; tell the facilitator"
+                )
+            since = now - timedelta(minutes=1)
+            recent = conn.execute(sa.select(sa.func.count()).where(mine, records.c.created_at > since)).scalar_one()
+            if recent + sum(1 for r in rows if r["participant_id"] == owner) > MAX_PERSON_SAVES_PER_MINUTE:
+                raise QuotaError(
+                    f"more than {MAX_PERSON_SAVES_PER_MINUTE} saves in a minute is more than anyone types: "
+                    "wait a moment, then save again. Your text is still on the page"
+                )
 
     def _by_save_id(self, save_id: str) -> Record | None:
         with self.engine.connect() as conn:

@@ -314,3 +314,18 @@ def test_removing_a_goal_is_a_new_version_and_the_others_are_renumbered(store, c
     page.history.choice.value = 1
     page.history.restore_button.click()  # the removed goal comes back from an earlier version
     assert [c.value().what for c in page.form.cards] == ["Learn to chair a meeting", "Read two books on mentoring"]
+
+
+def test_a_draft_too_long_to_keep_is_refused_with_a_clear_message_and_the_page_keeps_it(store, clock):
+    page = open_page(store, clock)
+    page.form.sections["now"].value = "A first thought."
+    page.save()
+    huge = "words " * 2_000_000  # about 12 MB, as a hostile page could send
+    page.form.sections["now"].value = huge
+    page.save_button.click()
+    assert "Not done yet" in page.status.text
+    problem = page.summary.widget.value
+    assert "Where am I now? is 11,999,999 characters long" in problem and "your text is still on the page" in problem
+    assert page.form.sections["now"].value == huge
+    assert len(versions(store, page)) == 1
+    assert versions(store, page)[-1].data["agreement"]["sections"]["now"] == "A first thought."

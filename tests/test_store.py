@@ -198,3 +198,39 @@ def test_unwritable_location_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="cannot create the folder"):
         Store(f"sqlite:///{blocker / 'sub' / 'db.sqlite'}")
+
+
+def test_a_version_too_large_to_keep_is_refused_and_nothing_is_stored(any_db_url):
+    from smlkit import store as store_module
+    from smlkit.errors import QuotaError
+
+    store = Store(any_db_url)
+    pid = store.participant_for_token("big")
+    with pytest.raises(QuotaError, match="too large to save"):
+        store.save("agreement", "mine", {"text": "x" * (store_module.MAX_RECORD_BYTES + 1)}, participant_id=pid)
+    assert store.count() == 0
+    store.save("agreement", "mine", {"text": "fine"}, participant_id=pid)
+    assert store.count() == 1
+
+
+def test_one_person_cannot_fill_the_store_or_save_without_pause(any_db_url, monkeypatch):
+    from smlkit import store as store_module
+    from smlkit.errors import QuotaError
+
+    store = Store(any_db_url)
+    hog, other = store.participant_for_token("hog"), store.participant_for_token("other")
+    monkeypatch.setattr(store_module, "MAX_PERSON_BYTES", 50_000)
+    for _ in range(4):
+        store.save("agreement", "mine", {"text": "y" * 10_000}, participant_id=hog)
+    with pytest.raises(QuotaError, match="the most one person can keep"):
+        store.save("agreement", "mine", {"text": "y" * 10_000}, participant_id=hog)
+    assert len(store.history("agreement", "mine", hog)) == 4
+    store.save("agreement", "mine", {"text": "y" * 10_000}, participant_id=other)  # others are not affected
+
+    monkeypatch.setattr(store_module, "MAX_PERSON_BYTES", 10**9)
+    monkeypatch.setattr(store_module, "MAX_PERSON_SAVES_PER_MINUTE", 6)
+    store.save("agreement", "mine", {"text": "z"}, participant_id=hog)
+    store.save("agreement", "mine", {"text": "z"}, participant_id=hog)
+    with pytest.raises(QuotaError, match="saves in a minute"):
+        store.save("agreement", "mine", {"text": "z"}, participant_id=hog)
+    store.save("wall-room", "state", {"open": []})  # the room's own records have no owner and no quota

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 
 from .. import content
 from ..agreement import SIGNER_ROLES, LearningAgreement, sign
-from ..agreement_check import Feedback, blocking, check, place
+from ..agreement_check import MAX_DRAFT_PART, MAX_PART, Feedback, blocking, check, check_sizes, place
 from ..agreement_data import to_dict
 from ..errors import SmlkitError, ValidationError
 from ..io import agreement_docx, agreement_markdown
@@ -115,6 +115,11 @@ class MyAgreement:
         return [
             self.summary.widget,
             self.status.widget,
+            html_block(
+                '<p class="smlkit-note smlkit-limits">Your draft is saved as you type, each time as a new version '
+                f"(earlier versions are kept). Each part holds up to {MAX_PART:,} characters when you sign "
+                f"({MAX_DRAFT_PART:,} while you draft).</p>"
+            ),
             html_block('<h2 class="smlkit-agreement-heading">How you appear</h2>'),
             identity,
             self.form.widget,
@@ -195,6 +200,7 @@ class MyAgreement:
         store, pid = self._ready()
         with self._lock:
             agreement = agreement or self.form.value()
+            check_sizes(agreement)
             data = to_dict(agreement)
             name = self._chosen_name(strict=how != "autosave")
             profile_changed = name is not False and (name or None) != self._profile_saved

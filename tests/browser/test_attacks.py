@@ -175,3 +175,46 @@ def test_no_participant_page_has_a_facilitator_control_or_can_act_as_one(worksho
     assert _privileged_counts(workshop.db_url) == before, "a participant's widget messages changed facilitator data"
     # The pages still serve the room afterwards.
     assert asyncio.run(_open_as_participant(workshop.url, "where-are-you-now.ipynb")) < 60
+
+
+def test_an_oversized_draft_is_refused_and_the_page_goes_on_working(workshop):
+    from smlkit.store import Store
+    from smlkit.ui import agreement_records
+
+    async def attack() -> tuple[str, str]:
+        page = WidgetPage(workshop.url, Jar())
+        try:
+            await page.open("my-learning-agreement.ipynb", timeout=90)
+            box = page.find(css="smlkit-field-section-now")
+            area = next(m for m in page.descendants(box) if page.state(m).get("_model_name") == "TextareaModel")
+            page.set_value(area, value="x" * 9_000_000)  # five of these filled a disk before
+            await page.sync(timeout=120)
+            await page.wait_for(lambda: "characters long" in page.text(), timeout=60)
+            refused = page.text()
+            page.set_value(area, value="Where I am now, in a few words.")
+            page.click(page.find(css="smlkit-button-save"))
+            await page.wait_for(lambda: "Saved at" in page.text(), timeout=60)
+            return refused, page.text()
+        finally:
+            await page.close()
+
+    refused, after = asyncio.run(attack())
+    assert "Saved at" in after
+    assert "9,000,000 characters long" in refused
+    texts = [
+        r.data["agreement"]["sections"].get("now", "")
+        for r in Store(workshop.db_url).all_of(agreement_records.KIND, agreement_records.KEY)
+    ]
+    assert "Where I am now, in a few words." in texts
+    assert max(len(t) for t in texts) < 10_000, "the oversized draft was stored"
+
+
+def test_a_huge_paste_is_cut_in_the_browser_before_it_reaches_the_server(workshop, new_context):
+    from .page_checks import open_dashboard
+
+    page = new_context().new_page()
+    open_dashboard(page, workshop.page_url("my-learning-agreement.ipynb"))
+    page.wait_for_selector(".smlkit-ready", state="attached", timeout=60_000)
+    box = page.locator(".smlkit-field-section-now textarea")
+    box.fill("y" * 50_000)
+    assert len(box.input_value()) == 10_000

@@ -9,6 +9,8 @@
 // 7. Groups of controls (checkboxes, ranking rows) are announced with their question (role=group);
 //    each ranking button's name says which option it moves ("Move up: Reading").
 // 8. The session navigation marks the session this page belongs to (aria-current).
+// 9. Text boxes take at most MAX_TYPED characters, so a huge paste cannot make a message the
+//    server drops (the kernel checks each field's own, smaller limit and says so).
 (function () {
   "use strict";
 
@@ -98,8 +100,16 @@
     });
   }
 
+  var MAX_TYPED = "10000";
+  function limitTyping() {
+    document.querySelectorAll(".smlkit-field textarea, .smlkit-field input[type=text]").forEach(function (box) {
+      if (box.getAttribute("maxlength") !== MAX_TYPED) { box.setAttribute("maxlength", MAX_TYPED); }
+    });
+  }
+
   function tidy() {
     adoptShell();
+    limitTyping();
     labelRadioGroups();
     labelGroups();
     focusNewSummaries();
