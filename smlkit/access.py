@@ -19,6 +19,7 @@ import hmac
 import secrets
 import time
 from http.cookies import CookieError, SimpleCookie
+from urllib.parse import urlsplit
 
 PARTICIPANT_COOKIE = "smlkit_participant"
 FACILITATOR_COOKIE = "smlkit_facilitator"
@@ -105,6 +106,22 @@ def key_matches(given: str, key: str) -> bool:
     """Compare a typed key with the real one, ignoring case and spaces, in constant time."""
     norm = lambda s: "".join(s.split()).lower()  # noqa: E731
     return bool(key) and hmac.compare_digest(norm(given).encode(), norm(key).encode())
+
+
+def same_site_path(target: str, fallback: str) -> str:
+    """``target`` if it is a path on this server (one leading "/", no backslash, no scheme or host), else ``fallback``.
+
+    Browsers read "\\" as "/" and "//host" as another host, so both are refused, as are control
+    characters (a tab or newline inside "//" is dropped by the browser before it parses).
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return fallback
+    parsed = urlsplit(target)
+    if parsed.scheme or parsed.netloc:
+        return fallback
+    return target
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:

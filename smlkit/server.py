@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import jinja2
 import tornado.web
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from . import access, content, hub, page_request, timetable
@@ -95,6 +97,7 @@ class _WorkbookPage:
         self.request.headers["Cookie"] = f"{joined}{access.PARTICIPANT_COOKIE}={token}"
 
     def render_page(self: JupyterHandler, name: str, status: int = 200, **values) -> None:
+        values.setdefault("xsrf", self.xsrf_token.decode())
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
@@ -159,11 +162,7 @@ class KeyHandler(_WorkbookPage, JupyterHandler):
     """The facilitator proves they hold the key once; the browser keeps a proof cookie."""
 
     def _next(self) -> str:
-        target = self.get_argument("next", "") or self.base_url
-        parsed = urlparse(target)
-        if parsed.scheme or parsed.netloc or not target.startswith("/"):
-            return self.base_url  # never redirect off this server
-        return target
+        return access.same_site_path(self.get_argument("next", ""), self.base_url)
 
     @tornado.web.authenticated
     def get(self) -> None:
@@ -216,6 +215,54 @@ class KeyHandler(_WorkbookPage, JupyterHandler):
         self.render_page(
             "key.html.j2", status=400, error=error, reason="", next=self._next(), xsrf=self.xsrf_token.decode()
         )
+
+
+class SignOutHandler(_WorkbookPage, JupyterHandler):
+    """The facilitator signs out on this browser: the session cookie is removed."""
+
+    @tornado.web.authenticated
+    def post(self) -> None:
+        self.clear_cookie(access.FACILITATOR_COOKIE, path=self.base_url)
+        self.redirect(self.base_url)
+
+
+class NotHereHandler(_WorkbookPage, JupyterHandler):
+    """Addresses Voila or Jupyter answer that the workbook does not offer (the file list, log-out)."""
+
+    def _not_here(self, *_args) -> None:
+        self.render_page(
+            "refused.html.j2",
+            status=404,
+            heading="Page not found",
+            message="There is nothing at this address. The course's dashboards are listed on the first page.",
+            link="",
+            link_text="",
+        )
+
+    get = post = put = delete = patch = _not_here  # type: ignore[assignment]
+
+    def check_xsrf_cookie(self) -> None:  # nothing is done here, so no token is needed to be told so
+        return
+
+
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class TemplateFiles(TemplateStaticFileHandler):
+    """Voila's template files, with a plain answer for a bad address (Voila's error page needs
+    Jupyter's own static files, which a dashboard server does not have, so it answered 500)."""
+
+    def parse_url_path(self, path: str) -> str:
+        parts = path.split("/", 2)
+        if len(parts) != 3 or parts[1] != "static" or not _TEMPLATE_NAME.fullmatch(parts[0]) or not parts[2]:
+            raise tornado.web.HTTPError(404)
+        if ".." in parts[2].replace("\\", "/").split("/"):
+            raise tornado.web.HTTPError(404)  # never above the template's own folder
+        return super().parse_url_path(path)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"{status_code}: {self._reason}\n")
 
 
 class DashboardHandler(_WorkbookPage, TornadoVoilaHandler):
@@ -307,6 +354,9 @@ class WorkshopApp(Voila):
             (url_path_join(base, "smlkit/key"), KeyHandler),
             (url_path_join(base, r"voila/render/(.*)"), DashboardHandler, render_kwargs),
             (url_path_join(base, r"voila/tree(.*)"), TreeRedirectHandler),
+            (url_path_join(base, "smlkit/signout"), SignOutHandler),
+            (url_path_join(base, r"voila/api/contents(.*)"), NotHereHandler),
+            (url_path_join(base, r"voila/templates/(.*)"), TemplateFiles),
             # Ahead of Voila's own (unauthenticated) handler for the same address.
             (url_path_join(base, r"voila/query/(?P<kernel_id>[\w-]+)"), page_request.PageRequestSocket),
         ]
@@ -314,6 +364,8 @@ class WorkshopApp(Voila):
         if os.environ.get(hub.HUB_USER_ENV):
             # The Hub's OAuth callback (and log-out), under this server's prefix.
             ours += [(url_path_join(base, spec[0]), *spec[1:]) for spec in self.identity_provider.get_handlers()]
+        else:  # Jupyter's log-in and log-out pages mean nothing here (and log-out answered 500)
+            ours += [(url_path_join(base, r"(?:login|logout)"), NotHereHandler)]
         return ours + handlers
 
     def start(self):

@@ -101,3 +101,22 @@ def test_cookie_header_parsing_survives_junk():
     assert access.parse_cookies("a=1; smlkit_participant=abc")["smlkit_participant"] == "abc"
     assert access.parse_cookies(None) == {}
     assert isinstance(access.parse_cookies('bad"cookie; =; x'), dict)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/voila/render/workshop-wall.ipynb", "/voila/render/workshop-wall.ipynb"),
+        ("/sml/voila/render/x.ipynb?session=2", "/sml/voila/render/x.ipynb?session=2"),
+        ("/\\evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("evil.example", "/"),
+        ("", "/"),
+        ("/" + "a" * 3000, "/"),
+    ],
+)
+def test_only_paths_on_this_server_are_accepted_as_where_to_go_next(target, expected):
+    assert access.same_site_path(target, "/") == expected

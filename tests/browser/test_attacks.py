@@ -218,3 +218,25 @@ def test_a_huge_paste_is_cut_in_the_browser_before_it_reaches_the_server(worksho
     box = page.locator(".smlkit-field-section-now textarea")
     box.fill("y" * 50_000)
     assert len(box.input_value()) == 10_000
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "voila/api/contents",
+        "voila/api/contents/where-are-you-now.ipynb",
+        "logout",
+        "login",
+        "voila/templates/..%2f..%2fx",
+        "voila/templates/sml/static/../../../etc/passwd",
+        "voila/templates/x",
+    ],
+)
+def test_addresses_the_workbook_does_not_offer_answer_404_without_a_traceback(workshop, path):
+    import urllib.error
+
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(workshop.url + path, timeout=10)
+    assert caught.value.code == 404
+    assert "where-are-you-now" not in caught.value.read().decode(errors="replace")
+    assert "Traceback" not in workshop.log()

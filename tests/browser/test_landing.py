@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -71,3 +73,35 @@ def test_dashboard_page_has_the_workbook_header(workshop, new_context):
     open_dashboard(page, workshop.page_url("where-are-you-now.ipynb"))
     expect(page.get_by_role("banner").get_by_role("link", name="SML Workbook")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("Where are you now?")
+
+
+def test_the_key_is_typed_as_a_password_can_be_shown_and_the_facilitator_can_sign_out(workshop, new_context):
+    page = new_context().new_page()
+    page.goto(workshop.url + "smlkit/key")
+    box = page.get_by_label("Facilitator key")
+    assert box.get_attribute("type") == "password"  # a projected screen shows dots
+    box.fill(workshop.key)
+    page.get_by_role("button", name="Show the key").click()
+    shown = page.get_by_role("button", name="Hide the key")
+    assert box.get_attribute("type") == "text" and shown.get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Hide the key").click()
+    assert box.get_attribute("type") == "password"
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".smlkit-panel")).to_contain_text("signed in as the facilitator")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "smlkit_facilitator")
+    assert workshop.key not in cookie["value"] and cookie["value"].startswith("v1.")
+    assert 0 < cookie["expires"] - time.time() <= 12 * 3600 + 60, "the session should end within a day"
+    page.get_by_role("button", name="Sign out (facilitator)").click()
+    expect(page.get_by_role("link", name="Facilitator sign-in")).to_be_visible()
+    response = page.goto(workshop.page_url("workshop-wall.ipynb"))
+    assert response is not None and response.status == 403
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "//evil.example/", "https://evil.example/", "/\t/evil.example"])
+def test_signing_in_never_sends_the_browser_to_another_site(workshop, new_context, target):
+    page = new_context().new_page()
+    page.goto(workshop.url + "smlkit/key?next=" + urllib.parse.quote(target, safe=""))
+    page.get_by_label("Facilitator key").fill(workshop.key)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert urllib.parse.urlsplit(page.url).netloc == urllib.parse.urlsplit(workshop.url).netloc
