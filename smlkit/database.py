@@ -60,13 +60,32 @@ def _busy_timeout_ms() -> int:
         raise StoreError(f"SMLKIT_DB_BUSY_MS must be a number of milliseconds, not {raw!r}") from None
 
 
+def _private_file(path: Path) -> None:
+    """Create the database file (and its folder) readable by this user only, if they do not exist yet.
+
+    SQLite gives its -wal and -shm files the database file's permissions, so they are private too.
+    """
+    folder = path.parent
+    try:
+        if not folder.exists():
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for the database ({exc.strerror})", where=str(path)) from None
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def _sqlite_engine(url: sa.engine.URL) -> Engine:
     database = url.database or ""
     if database and database != ":memory:":
         try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(database).expanduser())
+        except StoreError:
+            raise
         except OSError as exc:
-            raise StoreError(f"cannot create the folder for the database ({exc.strerror})", where=database) from None
+            raise StoreError(f"cannot create the database file ({exc.strerror})", where=database) from None
     busy_ms = _busy_timeout_ms()
     engine = sa.create_engine(url, connect_args={"timeout": busy_ms / 1000})
 
@@ -77,6 +96,7 @@ def _sqlite_engine(url: sa.engine.URL) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased text is overwritten, not left in free pages
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 

@@ -105,6 +105,9 @@ class ErasureReport:
 
     participant_id: str
     removed: Mapping[str, int] = field(default_factory=dict)
+    #: False when a SQLite write-ahead log could not be emptied yet (a page was reading): the
+    #: erased text may stay in the -wal file until the server's next checkpoint.
+    flushed: bool = True
 
     @property
     def total(self) -> int:
@@ -370,7 +373,24 @@ class Store:
         removed = {kind: n for kind, n in counts}
         if gone:
             removed["participant"] = gone
-        return ErasureReport(participant_id, removed)
+        return ErasureReport(participant_id, removed, flushed=self.flush_log())
+
+    def flush_log(self) -> bool:
+        """Copy SQLite's write-ahead log into the database and empty it, so erased text is not left
+        in the -wal file; True when done (always, for PostgreSQL). A reader can delay it: then False."""
+        if self.engine.dialect.name != "sqlite":
+            return True
+        try:
+            with self.engine.connect() as conn:
+                waited = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                conn.exec_driver_sql("PRAGMA busy_timeout=2000")  # a reader's snapshot: do not wait long
+                try:
+                    busy, _frames, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+                finally:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(waited or 0)}")
+        except OperationalError:
+            return False
+        return not busy
 
     def erase_room_records(self, before: datetime) -> int:
         """Remove room-wide records (no participant) saved before ``before``; returns how many."""

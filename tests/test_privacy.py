@@ -98,3 +98,36 @@ def test_export_refuses_unknown_formats(argv, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert cli.main(argv) == 2
     assert "--out must end in .xlsx" in capsys.readouterr().err
+
+
+def test_erased_text_is_gone_from_the_database_file_and_its_log(tmp_path):
+    import os
+    import stat
+
+    from smlkit.store import Store
+
+    path = tmp_path / "day" / "workshop.sqlite"
+    store = Store(f"sqlite:///{path}")
+    import sqlite3
+
+    reader = sqlite3.connect(path)  # another process's connection (a kernel), idle between reads
+    secret = "Zephyrine-private-reflection-0193"
+    pid = store.participant_for_token("to-erase")
+    keep = store.participant_for_token("to-keep")
+    for n in range(20):
+        store.save("where-now", f"q{n}", {"text": f"{secret} {n}"}, participant_id=pid)
+        store.save("where-now", f"q{n}", {"text": "kept"}, participant_id=keep)
+    assert reader.execute("select count(*) from records").fetchone()[0] == 40
+    report = store.erase_participant(pid)
+    assert report.total == 21 and report.flushed
+    on_disk = b"".join(p.read_bytes() for p in path.parent.iterdir() if p.name.startswith("workshop.sqlite"))
+    assert secret.encode() not in on_disk
+    assert reader.execute("select count(*) from records").fetchone()[0] == 20
+    reader.execute("begin")
+    reader.execute("select count(*) from records").fetchone()  # now it holds a snapshot open
+    assert not store.erase_participant(keep).flushed, "an open reader should delay emptying the log"
+    reader.rollback()
+    # The folder and the files are this user's alone.
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+    for file in path.parent.iterdir():
+        assert stat.S_IMODE(os.stat(file).st_mode) & 0o077 == 0, f"{file.name} is readable by others"

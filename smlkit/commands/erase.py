@@ -23,4 +23,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"Erased {who}: {report.total} item(s).")
     for kind, count in sorted(report.removed.items()):
         print(f"  {kind}: {count}")
+    if not report.flushed:
+        print(
+            "  Note: a page was reading the database, so the erased text may remain in its write-ahead "
+            "(-wal) file for now; run this command again once the workshop server has stopped to empty it."
+        )
     return 0
