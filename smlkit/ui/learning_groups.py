@@ -19,6 +19,7 @@ from ..grouping_rules import APART, LOCK, TOGETHER, Rules, Settings, parse_rule_
 from ..groups import Group, Plan, form_groups
 from ..io.group_files import groups_csv, groups_xlsx, read_rules
 from ..io.roster import Roster, read_mentors, read_roster
+from ..io.table import MAX_BYTES
 from ..learners import Mentor
 from ..paths import data_dir
 from ..regrouping import regroup
@@ -43,6 +44,7 @@ def _upload(label: str, name: str) -> widgets.FileUpload:
     upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description=label)
     upload.add_class("smlkit-upload")
     upload.add_class(f"smlkit-upload-{name}")
+    upload.add_class(f"smlkit-max-bytes-{MAX_BYTES}")  # the page refuses a larger file before sending it
     return upload
 
 

@@ -103,3 +103,19 @@ def test_a_broken_roster_lists_its_rows_and_proceeds_only_when_asked(workshop, n
     expect(page.locator(".smlkit-learning-groups")).not_to_contain_text("P99")
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_a_file_too_large_is_refused_in_the_page_and_the_connection_stays_up(workshop, new_context, tmp_path):
+    big = tmp_path / "whole-school-export.csv"
+    row = "UPN,Forename,Surname,DOB,Year\n" + "A123456789012,Sam,Smith,01/02/2015,5\n" * 1_400_000
+    big.write_text(row)  # about 52 MB
+    page = new_context().new_page()
+    sign_in(page, workshop)
+    open_dashboard(page, workshop.page_url(NOTEBOOK))
+    page.wait_for_selector(".smlkit-ready", state="attached", timeout=60_000)
+    upload(page, big)
+    expect(page.get_by_role("alert")).to_contain_text("whole-school-export.csv is 49.4 MB, larger than the 10 MB")
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was sent")
+    # The kernel is still there and the page still works: the sample roster loads.
+    upload(page, SAMPLE)
+    expect(page.locator(".smlkit-roster-loaded")).to_contain_text("60 learners imported", timeout=30_000)

@@ -11,6 +11,9 @@
 // 8. The session navigation marks the session this page belongs to (aria-current).
 // 9. Text boxes take at most MAX_TYPED characters, so a huge paste cannot make a message the
 //    server drops (the kernel checks each field's own, smaller limit and says so).
+// 10. A file larger than an upload's limit (its class smlkit-max-bytes-N) is refused in the page
+//     with a message beside the button, before any of it is sent (a big file would drop the
+//     connection to the server before the server could say anything).
 (function () {
   "use strict";
 
@@ -125,6 +128,49 @@
     window.requestAnimationFrame(function () { pending = false; tidy(); });
   }).observe(document.body, { childList: true, subtree: true });
   tidy();
+
+  function uploadLimit(upload) {
+    var found = /(?:^|\s)smlkit-max-bytes-(\d+)(?:\s|$)/.exec(upload.className);
+    return found ? parseInt(found[1], 10) : null;
+  }
+
+  function megabytes(bytes) { return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "") + " MB"; }
+
+  // ipywidgets' upload button opens a file input it never puts in the page, so a size check has to
+  // sit on that input itself: the first time the button opens it, a capturing "change" listener is
+  // added, which runs before the widget's own and stops it reading a file over the limit.
+  var lastUpload = null;
+  document.addEventListener("click", function (event) {
+    lastUpload = (event.target && event.target.closest) ? event.target.closest(".smlkit-upload") : null;
+  }, true);
+
+  function refuseIfTooBig(event, upload, limit) {
+    var input = event.target;
+    var old = upload.parentNode && upload.parentNode.querySelector(":scope > .smlkit-upload-refused");
+    if (old) { old.remove(); }
+    var tooBig = Array.prototype.filter.call(input.files || [], function (f) { return f.size > limit; })[0];
+    if (!tooBig) { return; }
+    event.stopImmediatePropagation();  // the upload widget never reads or sends it
+    input.value = "";
+    var note = document.createElement("p");
+    note.className = "smlkit-upload-refused smlkit-problem";
+    note.setAttribute("role", "alert");
+    note.textContent = tooBig.name + " is " + megabytes(tooBig.size) + ", larger than the " + megabytes(limit) +
+      " a file here can be. Nothing was sent. Save a smaller file (for example only the columns needed), " +
+      "then choose it again.";
+    upload.insertAdjacentElement("afterend", note);
+  }
+
+  var openPicker = HTMLInputElement.prototype.click;
+  HTMLInputElement.prototype.click = function () {
+    var upload = lastUpload;
+    var limit = upload && uploadLimit(upload);
+    if (this.type === "file" && limit && !this.smlkitSizeChecked) {
+      this.smlkitSizeChecked = true;
+      this.addEventListener("change", function (event) { refuseIfTooBig(event, upload, limit); }, true);
+    }
+    return openPicker.apply(this, arguments);
+  };
 
   function fieldControl(name) {
     var field = document.querySelector(".smlkit-field-" + CSS.escape(name));
