@@ -145,6 +145,12 @@ def is_busy(exc: OperationalError) -> bool:
     return any(marker in text for marker in ("database is locked", "disk is full", "database or disk is full", "busy"))
 
 
+def is_read_only(exc: OperationalError) -> bool:
+    """Whether SQLite refused a write because its file (or folder) could not be written."""
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return "readonly database" in text or "read-only" in text
+
+
 def forget_engine(url: str) -> None:
     """Drop this process's engine for the URL (the next use makes a new one with current settings)."""
     with _engines_lock:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from .database import default_url, describe_url, engine_for, is_busy, normalise_url
+from .database import default_url, describe_url, engine_for, is_busy, is_read_only, normalise_url
 from .errors import QuotaError, StoreBusyError, StoreError
 
 __all__ = ["Draft", "ErasureReport", "Record", "Store", "default_url", "describe_url", "engine_for", "normalise_url"]
@@ -417,6 +417,15 @@ class Store:
             raise self._wrap(exc, "read") from None
 
     def _wrap(self, exc: OperationalError, action: str) -> StoreError:
+        if is_read_only(exc):
+            # SQLite opened the file read-only and a pooled connection stays so: drop the pool, so
+            # the next try opens the file afresh and works once it is writable again.
+            self.engine.dispose()
+            return StoreBusyError(
+                f"the database file cannot be written just now, so this could not {action}; "
+                "your text is still in the form; tell the facilitator (the file or its folder is read-only)",
+                where=describe_url(self.url),
+            )
         if is_busy(exc):
             return StoreBusyError(
                 f"the store is busy or out of space and could not {action} just now; "

@@ -234,3 +234,26 @@ def test_one_person_cannot_fill_the_store_or_save_without_pause(any_db_url, monk
     with pytest.raises(QuotaError, match="saves in a minute"):
         store.save("agreement", "mine", {"text": "z"}, participant_id=hog)
     store.save("wall-room", "state", {"open": []})  # the room's own records have no owner and no quota
+
+
+def test_a_store_that_was_read_only_works_again_once_the_file_is_writable(tmp_path):
+    from sqlalchemy import event
+
+    from smlkit.errors import StoreBusyError
+
+    store = Store(f"sqlite:///{tmp_path / 'ro.sqlite'}")
+    pid = store.participant_for_token("t")
+    store.save("k", "x", {"n": 1}, participant_id=pid)
+    read_only = {"on": True}
+
+    @event.listens_for(store.engine, "connect")
+    def _open(dbapi_conn, _record):  # how SQLite opens a file it cannot write: read-only, for good
+        if read_only["on"]:
+            dbapi_conn.execute("PRAGMA query_only=ON")
+
+    store.engine.dispose()  # every connection from now on is opened as the file now is
+    with pytest.raises(StoreBusyError, match="cannot be written"):
+        store.save("k", "x", {"n": 2}, participant_id=pid)
+    read_only["on"] = False  # the facilitator fixes the file's permissions
+    store.save("k", "x", {"n": 3}, participant_id=pid)
+    assert [r.data["n"] for r in store.history("k", "x", pid)] == [1, 3]
