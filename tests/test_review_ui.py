@@ -16,6 +16,8 @@ from smlkit.ui.review_explorer import ReviewExplorer
 from smlkit.ui.review_rating import ReviewRating
 from smlkit.visitor import Visitor
 
+from .deadline import deadline
+
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
 
@@ -209,3 +211,40 @@ def test_erasing_a_person_removes_their_ratings_from_the_explorer(store):
     store.erase_participant(store.participant_for_token(tokens[0]))
     assert "Fewer than 5 members of staff" in explorer(store).blocks["profile"].value
     assert len(records.export_rows(store)) == 4
+
+
+def test_one_person_rating_an_element_few_others_rate_shows_it_hidden_not_a_hang(store):
+    for _ in range(5):
+        rate(store, department="Science", levels={"mgmt-ict": 2})
+    rate(store, department="English", role="Teaching assistant", levels={"mgmt-ict": 3, "gate-mentoring": 4})
+    with deadline(20):  # it used to sit at "Executing" for as long as the server ran
+        page = explorer(store)
+    assert "smlkit-ready" in page.widget._dom_classes and page.status.text == ""
+    assert "6 members of staff rated" in page.blocks["profile"].value
+    label = content.review_instrument().label("gate-mentoring")
+    heat = page.blocks["heat"].value
+    row = heat[heat.index(f'<th scope="row">{label}</th>') :].split("</tr>")[0]
+    assert row.count("hidden (fewer than 5 rated)") == 9, "every department and the whole school say why"
+    assert ">4<" not in row and f"Fewer than 5 staff rated {label}" in heat
+    roles = page.blocks["roles"].value
+    assert roles[roles.index(f'<th scope="row">{label}</th>') :].split("</tr>")[0].count("hidden (fewer than") == 5
+    profile = page.blocks["profile"].value
+    assert "hidden (fewer than 5 rated)" in profile
+
+
+def test_an_analysis_that_runs_out_of_time_says_so_and_shows_only_the_whole_school(store):
+    from smlkit.budget import Budget
+
+    for department in ("Science", "English"):
+        for _ in range(5):
+            rate(store, department=department, levels={"mgmt-ict": 2})
+    page = ReviewExplorer()
+    page.analysis_budget = lambda: Budget(steps=3)
+    page.start(Visitor(new_token(), is_facilitator=True), store=store)
+    assert "took longer than the page allows" in page.status.text
+    assert "took longer than the page allows" in page.blocks["heat"].value
+    assert "10 members of staff rated" in page.blocks["profile"].value
+    first = page.blocks["heat"].value.split("</tr>")[1]  # staff who rated, per department
+    assert '<td class="smlkit-count">5</td>' not in first, "Science and English (5 each) are hidden: the safe answer"
+    assert first.count('<td class="smlkit-suppressed">suppressed</td>') == 2
+    assert not page.report.table.cells[("Science", "mgmt-ict")].rated
