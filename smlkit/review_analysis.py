@@ -34,6 +34,7 @@ class Dataset:
     staff: tuple[Sheet, ...]
     leadership: Sheet | None = None
     sample: bool = False
+    waiting: int = 0  # staff who rated but are not counted yet (sheets are released in blocks)
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,12 @@ class ReviewExplorer:
             else f"Fewer than {self.school.minimum} members of staff have rated in this round, "
             "so their views are not shown yet."
         )
+        waiting = report.dataset.waiting
+        if table.total is not None and waiting:
+            who += (
+                f" {waiting} more {'has' if waiting == 1 else 'have'} rated since: sheets are added "
+                f"{self.school.minimum} at a time, so no one person's ratings show as a change in the figures."
+            )
         figure = (
             f'<figure class="smlkit-figure">{chart}<figcaption>{escape(alt)}</figcaption></figure>' if chart else ""
         )
