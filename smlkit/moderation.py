@@ -19,7 +19,7 @@ State = Literal["shown", "hidden", "held"]
 _LOOKALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
 #: Letters of other scripts that pass for Latin ones (after casefolding): Cyrillic, then Greek,
 #: then Latin variants. A small explicit table of the common ones, not all of Unicode's confusables.
-_CONFUSABLES = str.maketrans(
+CONFUSABLES = str.maketrans(
     {
         # Cyrillic
         "\u0430": "a",
@@ -85,7 +85,7 @@ def fold(text: str) -> str:
     between three or more single letters removed.
     """
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_CONFUSABLES)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(CONFUSABLES)
     text = text.encode("ascii", "ignore").decode().translate(_LOOKALIKES)
     return _SPACED.sub(lambda m: "".join(ch for ch in m.group() if "a" <= ch <= "z"), text)
 
