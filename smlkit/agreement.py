@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .errors import ValidationError
+from .plain_text import clean_line
 
 FORMAT_VERSION = 1
 
@@ -244,7 +245,7 @@ def sign(agreement: LearningAgreement, role: str, name: str, on: date) -> Learni
     """The agreement with one more sign-off (the same person signing again replaces their date)."""
     if role not in SIGNER_ROLES:
         raise ValidationError(f"'{role}' is not a role that signs an agreement", field="sign_offs")
-    name = " ".join((name or "").split())
+    name = clean_line(name or "")
     if not name:
         raise ValidationError("Write the name of the person signing", field="signer-name")
     kept = tuple(s for s in agreement.sign_offs if not (s.role == role and s.name == name))

@@ -33,6 +33,7 @@ from .agreement import (
     SignOff,
 )
 from .errors import ValidationError
+from .plain_text import without_controls
 
 _GOAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -203,7 +204,7 @@ def _text(value: Any, where: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(f"expected text, found {type(value).__name__}", field=where)
-    return value
+    return without_controls(value)  # a file or an old record may carry them; nothing else is changed
 
 
 def _whole(value: Any, where: str, low: int, high: int) -> int:

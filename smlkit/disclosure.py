@@ -22,7 +22,11 @@ can carry a 1, the search stays tiny.
 :func:`hidden_cells` starts from the one-breakdown rule and hides more cells
 (smallest first, among those touching the group found) until no group smaller
 than the minimum can be worked out, for every count given (respondents, and the
-ratings of each element, since "don't know" makes them differ). Pure core.
+ratings of each element, since "don't know" makes them differ). A count whose
+total is itself under the minimum is withheld whole: no hiding of cells can
+protect it, and its figures are shown nowhere. Every loop is bounded (each round
+hides one more of finitely many cells or stops) and the work is capped by a
+:class:`~smlkit.budget.Budget`. Pure core.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .budget import Budget
 from .suppression import minimum_group, suppressed_cells
 
 HIDDEN = "\x00hidden"  # the merged node of hidden cells on one side (never a real key)
@@ -57,12 +62,16 @@ def smallest_exposure(
     minimum: int,
     *,
     total_shown: bool = True,
+    budget: Budget | None = None,
 ) -> Exposure | None:
     """The smallest group (1 ≤ size < minimum) that the shown cells give away, or None.
 
     ``atoms`` maps (a, b) to the number of people counted there; cells of side A are
-    the a's, of side B the b's. Atoms with no one in them play no part.
+    the a's, of side B the b's. Atoms with no one in them play no part. ``budget``, if given,
+    is spent one step per node of the search: at most ``sum(C(i, k) for k < minimum)`` nodes at
+    depth ``i`` of a spanning tree, since every edge labelled 1 adds at least one person.
     """
+    budget = budget or Budget(seconds=None)
     hidden_a, hidden_b = frozenset(hidden_a), frozenset(hidden_b)
     edges: dict[tuple, int] = defaultdict(int)
     members: dict[tuple, set] = defaultdict(set)
@@ -87,7 +96,7 @@ def smallest_exposure(
             continue
         component = _component(start, adjacent)
         seen |= component
-        found = _search_component(component, adjacent, edges, pinned, minimum)
+        found = _search_component(component, adjacent, edges, pinned, minimum, budget)
         if found is not None and (best is None or found[0] < best[0]):
             best = found
     if best is None:
@@ -115,6 +124,7 @@ def _search_component(
     weight: Mapping[tuple, int],
     pinned: set[tuple],
     minimum: int,
+    budget: Budget,
 ) -> tuple[int, frozenset] | None:
     """Smallest positive-weight 0/1 edge labelling of the form X[a] + Y[b] in one component."""
     fixed = [n for n in component if n in pinned]
@@ -141,6 +151,7 @@ def _search_component(
     best: list = [None]
 
     def walk(i: int, total: int, ones: list[tuple]) -> None:
+        budget.spend()
         if i == len(order):
             if total > 0 and (best[0] is None or total < best[0][0]):
                 best[0] = (total, frozenset(ones))
@@ -172,38 +183,63 @@ def _search_component(
     return best[0]
 
 
+@dataclass(frozen=True)
+class Hiding:
+    """What :func:`hidden_cells` decided: cells of A and B to hide, and counts to withhold whole.
+
+    ``withheld`` holds the positions (in ``counts``) of the sets of numbers whose total is
+    itself a group under the minimum: nothing of them may be shown, in any cell or total.
+    """
+
+    a: frozenset
+    b: frozenset
+    withheld: frozenset[int] = frozenset()
+
+
 def hidden_cells(
     counts: Sequence[Atoms],
     minimum: int = 5,
     *,
     publish_b: bool = True,
     total_shown: bool = True,
-) -> tuple[frozenset, frozenset]:
+    budget: Budget | None = None,
+) -> Hiding:
     """Cells of breakdowns A and B to hide so that no group under ``minimum`` can be worked out.
 
     ``counts`` holds one atom map per set of numbers published (for the review: the
     respondents, then the ratings of each element). A cell hidden for one is hidden for
     all. With ``publish_b`` False only breakdown A is shown (B then only shapes nothing).
+
+    A set of numbers whose total is under the minimum (one person rated an element nobody
+    else rated) cannot be protected by hiding cells, since its total alone gives the small
+    group away: it is *withheld* — the caller shows none of its figures — and plays no
+    further part. Every loop here ends: each pass hides at least one more cell or stops,
+    and the cells are finite; ``budget`` (by default :class:`~smlkit.budget.Budget`) caps
+    the work besides, raising :class:`~smlkit.errors.AnalysisTooLong` when spent.
     """
     minimum = minimum_group(minimum)
-    counts = [dict(c) for c in counts]
-    keys_a = {a for c in counts for (a, _b), n in c.items() if n > 0}
-    keys_b = {b for c in counts for (_a, b), n in c.items() if n > 0}
+    budget = budget or Budget(what="Checking the breakdowns for small groups")
+    counts = [{k: n for k, n in c.items() if n > 0} for c in counts]
+    withheld = {i for i, c in enumerate(counts) if total_shown and 0 < sum(c.values()) < minimum}
+    keys_a = frozenset(a for i, c in enumerate(counts) if i not in withheld for a, _b in c)
+    keys_b = frozenset(b for i, c in enumerate(counts) if i not in withheld for _a, b in c)
+    cells = _Cells(keys_a, keys_b, minimum, publish_b, total_shown, budget)
     hidden_a: frozenset = frozenset()
-    hidden_b: frozenset = frozenset(keys_b) if not publish_b else frozenset()
-    while True:
-        before = (hidden_a, hidden_b)
-        for atoms in counts:
-            margin_a, margin_b = _margins(atoms)
-            hidden_a |= suppressed_cells(margin_a, minimum, total_shown=total_shown, also=hidden_a)
-            if publish_b:
-                hidden_b |= suppressed_cells(margin_b, minimum, total_shown=total_shown, also=hidden_b)
-            while (found := smallest_exposure(atoms, hidden_a, hidden_b, minimum, total_shown=total_shown)) is not None:
-                hidden_a, hidden_b = _hide_one_more(
-                    atoms, found, hidden_a, hidden_b, keys_a, keys_b, minimum, publish_b, total_shown
-                )
-        if (hidden_a, hidden_b) == before:
-            return hidden_a, hidden_b
+    hidden_b: frozenset = keys_b if not publish_b else frozenset()
+    # Each pass that does not return hides at least one more cell or withholds one more count.
+    for _pass in range(len(keys_a) + len(keys_b) + len(counts) + 1):
+        before = (hidden_a, hidden_b, len(withheld))
+        for i, atoms in enumerate(counts):
+            if i in withheld:
+                continue
+            protected = cells.protect(atoms, hidden_a, hidden_b)
+            if protected is None:
+                withheld.add(i)
+            else:
+                hidden_a, hidden_b = protected
+        if (hidden_a, hidden_b, len(withheld)) == before:
+            return Hiding(hidden_a, hidden_b, frozenset(withheld))
+    return Hiding(keys_a, keys_b, frozenset(withheld))  # not reached: hiding everything is always safe
 
 
 def _margins(atoms: Atoms) -> tuple[dict, dict]:
@@ -216,29 +252,65 @@ def _margins(atoms: Atoms) -> tuple[dict, dict]:
     return dict(margin_a), dict(margin_b)
 
 
-def _hide_one_more(atoms, found, hidden_a, hidden_b, keys_a, keys_b, minimum, publish_b, total_shown):
-    """Hide the smallest shown cell whose loss stops ``found`` (or failing that, any shown cell)."""
-    margin_a, margin_b = _margins(atoms)
-    touching = {("A", a) for a, _b in found.atoms if a not in hidden_a}
-    if publish_b:
-        touching |= {("B", b) for _a, b in found.atoms if b not in hidden_b}
-    everyone = {("A", a) for a in keys_a - hidden_a}
-    if publish_b:
-        everyone |= {("B", b) for b in keys_b - hidden_b}
+@dataclass(frozen=True)
+class _Cells:
+    """The cells of both breakdowns and the rules for hiding them, for one call of hidden_cells."""
 
-    def size(cell):
-        side, key = cell
-        return ((margin_a if side == "A" else margin_b).get(key, 0), side, str(key))
+    keys_a: frozenset
+    keys_b: frozenset
+    minimum: int
+    publish_b: bool
+    total_shown: bool
+    budget: Budget
 
-    def with_hidden(cell):
-        side, key = cell
-        return (hidden_a | {key}, hidden_b) if side == "A" else (hidden_a, hidden_b | {key})
+    def exposure(self, atoms: Atoms, hidden_a: frozenset, hidden_b: frozenset) -> Exposure | None:
+        return smallest_exposure(
+            atoms, hidden_a, hidden_b, self.minimum, total_shown=self.total_shown, budget=self.budget
+        )
 
-    for pool in (touching, everyone - touching):
-        for cell in sorted(pool, key=size):
-            trial_a, trial_b = with_hidden(cell)
-            again = smallest_exposure(atoms, trial_a, trial_b, minimum, total_shown=total_shown)
-            if again is None or again.atoms != found.atoms:
-                return trial_a, trial_b
-    # Nothing single helps: hide every cell (only the total then remains).
-    return frozenset(keys_a), frozenset(keys_b)
+    def protect(self, atoms: Atoms, hidden_a: frozenset, hidden_b: frozenset) -> tuple[frozenset, frozenset] | None:
+        """Hide more cells until ``atoms`` gives no small group away; None if hiding cannot do it.
+
+        Each round either finds nothing (done) or hides at least one more cell, so there are
+        at most as many rounds as cells, plus one.
+        """
+        margin_a, margin_b = _margins(atoms)
+        hidden_a = hidden_a | suppressed_cells(margin_a, self.minimum, total_shown=self.total_shown, also=hidden_a)
+        if self.publish_b:
+            hidden_b = hidden_b | suppressed_cells(margin_b, self.minimum, total_shown=self.total_shown, also=hidden_b)
+        for _round in range(len(self.keys_a) + len(self.keys_b) + 1):
+            found = self.exposure(atoms, hidden_a, hidden_b)
+            if found is None:
+                return hidden_a, hidden_b
+            grown = self._hide_one_more(atoms, found, hidden_a, hidden_b)
+            if grown is None:
+                return None
+            hidden_a, hidden_b = grown
+        return None  # not reached: every round hid one more of finitely many cells
+
+    def _hide_one_more(self, atoms, found, hidden_a, hidden_b) -> tuple[frozenset, frozenset] | None:
+        """One or more cells hidden beyond ``hidden_a``/``hidden_b`` to stop ``found``; None if none are left.
+
+        The smallest shown cell whose loss stops ``found`` (those touching it first); failing
+        that, every cell (only the total then remains).
+        """
+        margin_a, margin_b = _margins(atoms)
+        touching = {("A", a) for a, _b in found.atoms if a not in hidden_a}
+        everyone = {("A", a) for a in self.keys_a - hidden_a}
+        if self.publish_b:
+            touching |= {("B", b) for _a, b in found.atoms if b not in hidden_b}
+            everyone |= {("B", b) for b in self.keys_b - hidden_b}
+        if not everyone:
+            return None
+
+        def size(cell):
+            side, key = cell
+            return ((margin_a if side == "A" else margin_b).get(key, 0), side, str(key))
+
+        for pool in (touching, everyone - touching):
+            for side, key in sorted(pool, key=size):
+                trial = (hidden_a | {key}, hidden_b) if side == "A" else (hidden_a, hidden_b | {key})
+                again = self.exposure(atoms, *trial)
+                if again is None or again.atoms != found.atoms:
+                    return trial
+        return self.keys_a | hidden_a, (self.keys_b if self.publish_b else hidden_b) | hidden_b

@@ -50,3 +50,7 @@ class AccessError(SmlkitError):
 
 class ConfigError(SmlkitError):
     """A command-line option or setting is not valid."""
+
+
+class AnalysisTooLong(SmlkitError):
+    """An analysis a page runs used up its budget of steps or time and was stopped."""

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Iterable
 
 from .errors import ValidationError
+from .moderation import CONFUSABLES
 
 MAX_NAME = 40
 ANONYMOUS = "Anonymous"
@@ -88,3 +90,39 @@ def pseudonyms(seed: str, count: int = 6) -> list[str]:
 def shown_as(name: str | None) -> str:
     """What others see for a participant: their chosen name, or 'Anonymous'."""
     return name if name else ANONYMOUS
+
+
+def name_key(name: str) -> str:
+    """A name as compared with others: case, spacing, accents and look-alike letters ignored.
+
+    "Sam", " sam ", "SAM" and "Ѕam" (a Cyrillic Ѕ) are one name to the people reading the wall.
+    """
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(CONFUSABLES)
+    return " ".join(text.split())
+
+
+def taken_name_error(name: str, holder: str, field: str = "name") -> ValidationError:
+    return ValidationError(
+        f"Someone else in the room is already using the name '{holder}' today, so your answers could be "
+        "taken for theirs: choose another (add an initial, or pick one of the suggested pseudonyms)",
+        field=field,
+    )
+
+
+def told_apart(named: Iterable[tuple[str, str | None]]) -> dict[str, str | None]:
+    """Participant id → name shown, with a later holder of the same name marked "Sam (2)".
+
+    ``named`` is (participant id, chosen name) in the order the names were taken. Two people
+    can end up with one name only by racing each other or from data older than the rule.
+    """
+    seen: dict[str, int] = {}
+    shown: dict[str, str | None] = {}
+    for participant_id, name in named:
+        if not name:
+            shown[participant_id] = name
+            continue
+        key = name_key(name)
+        seen[key] = seen.get(key, 0) + 1
+        shown[participant_id] = name if seen[key] == 1 else f"{name} ({seen[key]})"
+    return shown

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from .errors import ValidationError
 from .names import PROFILE_KEY, PROFILE_KIND
+from .plain_text import clean_line
 from .store import ErasureReport, Record, Store, participants, records
 
 
@@ -25,7 +26,7 @@ class Person:
 
 
 def _norm(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return clean_line(str(name)).casefold()  # an old name with control characters is found by what shows
 
 
 def people(store: Store) -> list[Person]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import DataFileError, ValidationError
+from .plain_text import clean_text
 
 Audience = Literal["staff", "facilitator", "head"]
 Kind = Literal["scale", "single", "multiple", "ranking", "text"]
@@ -70,7 +71,10 @@ class Prompt:
         if value is None or value == "" or value == []:
             return ""
         if self.kind == "scale":
-            return f"{value} – {self.point_label(int(value))}"
+            try:
+                return f"{value} – {self.point_label(int(value))}"
+            except (TypeError, ValueError):  # not a number: an old or tampered record, shown as it is
+                return str(value)
         if self.kind == "multiple":
             return "; ".join(str(v) for v in value)
         if self.kind == "ranking":
@@ -274,12 +278,6 @@ def library_problems(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
                 out.append(((*here, "prompts", p_index), f"the prompt '{pid}' appears twice in the sequence"))
             seen.add(pid)
     return out
-
-
-def clean_text(value: str) -> str:
-    """Trim, normalise line endings and drop control characters other than newline and tab."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in value if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127)).strip()
 
 
 def check_answer(prompt: Prompt, value: Any, *, required: bool = True) -> Any:

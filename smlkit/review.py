@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from .errors import DataFileError, ValidationError
-from .prompts import clean_text
+from .plain_text import clean_text
 from .review_scale import DONT_KNOW, Scale
 from .suppression import minimum_group
 

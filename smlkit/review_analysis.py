@@ -15,7 +15,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .budget import Budget
 from .disclosure import hidden_cells
+from .errors import AnalysisTooLong
 from .review import LEADERSHIP, STAFF, Instrument, Round, Sheet
 from .review_scale import Scale, format_level
 from .suppression import minimum_group, suppressed_across
@@ -32,6 +34,7 @@ class Dataset:
     staff: tuple[Sheet, ...]
     leadership: Sheet | None = None
     sample: bool = False
+    waiting: int = 0  # staff who rated but are not counted yet (sheets are released in blocks)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ class Breakdown:
     roles: tuple[str, ...] = ()
     role_respondents: Mapping[str, int | None] = field(default_factory=dict)
     role_cells: Mapping[tuple[str, str], Summary] = field(default_factory=dict)
+    withheld: frozenset[str] = field(default_factory=frozenset)  # elements too few rated to show at all
+    minimum: int = 5
+    cut_short: bool = False  # the check ran out of time: every department and role is hidden
 
     def cell(self, department: str, element: str) -> Summary:
         return self.cells[(department, element)]
@@ -96,6 +102,7 @@ def breakdown(
     minimum: int = 5,
     *,
     roles: Sequence[str] | None = None,
+    budget: Budget | None = None,
 ) -> Breakdown:
     """Summaries by department and for the whole school, suppressed below ``minimum``.
 
@@ -104,12 +111,22 @@ def breakdown(
     or when hiding it is needed so that the hidden departments together reach the
     minimum. Given ``roles``, departments are also checked against a breakdown by role
     published beside them (see :mod:`disclosure`); the roles to hide come back too.
+
+    An element fewer than ``minimum`` staff rated is *withheld*: no figure of it is shown in
+    any department, role or the whole school (``withheld``). The check of the two breakdowns
+    runs within ``budget``; should it run out, every department and role is hidden and
+    ``cut_short`` says so (only the whole-school figures are then shown).
     """
     minimum = minimum_group(minimum)
     staff = staff_only(sheets)
     elements = instrument.element_ids
     total = len(staff)
     whole_hidden = total < minimum
+    # An element rated by fewer staff than the minimum is shown nowhere: its whole-school
+    # count alone would be a small group, and no hiding of cells could change that.
+    rated = {e: sum(1 for s in staff if s.level(e) is not None) for e in elements}
+    withheld = frozenset(e for e in elements if 0 < rated[e] < minimum)
+    counted = [e for e in elements if e not in withheld]
     # Staff who gave no department count as one more group that is never shown: the
     # suppression then treats it as if an attacker could see it, which only hides more.
     by_department = {d: [s for s in staff if s.department == d] for d in (*departments, NOT_GIVEN)}
@@ -118,22 +135,30 @@ def breakdown(
     # shows "no ratings", which tells nothing about any one person's level).
     per_element = [
         {d: n for d in respondent_counts if (n := sum(1 for s in by_department[d] if s.level(e) is not None))}
-        for e in elements
+        for e in counted
     ]
     hidden = set(suppressed_across([respondent_counts, *per_element], minimum))
     hidden_roles: frozenset[str] = frozenset()
+    cut_short = False
     if roles is not None and not whole_hidden:
         atoms = [Counter((s.department, s.role) for s in staff)]
-        atoms += [Counter((s.department, s.role) for s in staff if s.level(e) is not None) for e in elements]
-        extra_departments, hidden_roles = hidden_cells(atoms, minimum)
-        hidden |= set(extra_departments)
+        atoms += [Counter((s.department, s.role) for s in staff if s.level(e) is not None) for e in counted]
+        try:
+            hiding = hidden_cells(atoms, minimum, budget=budget)
+        except AnalysisTooLong:
+            cut_short = True  # hiding every department and role is always safe
+            hidden, hidden_roles = set(respondent_counts), frozenset(roles) | {s.role for s in staff}
+        else:
+            hidden |= set(hiding.a)
+            hidden_roles = hiding.b
+            withheld |= {counted[i - 1] for i in hiding.withheld if i > 0}
     if whole_hidden:
         hidden = set(respondent_counts)
         hidden_roles = frozenset(roles or ())
     role_counts = {r: sum(1 for s in staff if s.role == r) for r in roles or ()}
     role_cells = {
         (r, e): summarise(e, [s for s in staff if s.role == r])
-        if r not in hidden_roles and role_counts[r]
+        if r not in hidden_roles and role_counts[r] and e not in withheld
         else Summary(e)
         for r in roles or ()
         for e in elements
@@ -141,12 +166,12 @@ def breakdown(
     cells: dict[tuple[str, str], Summary] = {}
     for d in departments:
         for e in elements:
-            shown = d in respondent_counts and d not in hidden
+            shown = d in respondent_counts and d not in hidden and e not in withheld
             cells[(d, e)] = summarise(e, by_department[d]) if shown else Summary(e)
     whole = {}
     for e in elements:
         summary = summarise(e, staff)
-        whole[e] = Summary(e) if whole_hidden or (summary.n or 0) < minimum else summary
+        whole[e] = Summary(e) if whole_hidden or e in withheld or (summary.n or 0) < minimum else summary
     return Breakdown(
         departments=tuple(departments),
         elements=elements,
@@ -159,6 +184,9 @@ def breakdown(
         roles=tuple(roles or ()),
         role_respondents={r: None if r in hidden_roles else n for r, n in role_counts.items()},
         role_cells=role_cells,
+        withheld=frozenset() if whole_hidden else withheld,
+        minimum=minimum,
+        cut_short=cut_short,
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ValidationError
-from .prompts import clean_text
+from .plain_text import clean_text
 from .review import Instrument, check_date
 
 MAX_ACTION = 600

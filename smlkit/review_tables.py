@@ -6,9 +6,11 @@ cells read :data:`SUPPRESSED` and carry neither value nor count. Pure core.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .budget import Budget
 from .review import Instrument
 from .review_analysis import Breakdown, Dataset, Summary, breakdown, changes, variation, view_gaps
 from .review_plan import ActionPlan
@@ -16,6 +18,16 @@ from .review_scale import Scale, format_level
 
 SUPPRESSED = "suppressed"
 Rows = list[dict[str, Any]]
+
+
+def withheld_text(minimum: int) -> str:
+    """What every cell of an element too few staff rated reads (see ``Breakdown.withheld``)."""
+    return f"hidden (fewer than {minimum} rated)"
+
+
+def is_hidden(value: Any) -> bool:
+    """Whether a table value stands for a cell shown with no figure."""
+    return isinstance(value, str) and (value == SUPPRESSED or value.startswith("hidden ("))
 
 
 @dataclass(frozen=True)
@@ -29,10 +41,20 @@ class Report:
 
 
 def build_report(
-    instrument: Instrument, departments, roles, minimum: int, dataset: Dataset, baseline: Dataset | None = None
+    instrument: Instrument,
+    departments,
+    roles,
+    minimum: int,
+    dataset: Dataset,
+    baseline: Dataset | None = None,
+    *,
+    budget: Callable[[], Budget] = Budget,
 ) -> Report:
-    table = breakdown(instrument, departments, dataset.staff, minimum, roles=roles)
-    before = breakdown(instrument, departments, baseline.staff, minimum, roles=roles) if baseline else None
+    """Both rounds' breakdowns, each checked within a fresh ``budget()`` of steps and time."""
+    table = breakdown(instrument, departments, dataset.staff, minimum, roles=roles, budget=budget())
+    before = (
+        breakdown(instrument, departments, baseline.staff, minimum, roles=roles, budget=budget()) if baseline else None
+    )
     return Report(dataset, table, baseline, before)
 
 
@@ -40,7 +62,9 @@ def _level(value: float | None) -> str:
     return "" if value is None else format_level(value)
 
 
-def _cell(summary: Summary) -> str:
+def _cell(summary: Summary, table: Breakdown | None = None) -> str:
+    if table is not None and summary.element in table.withheld:
+        return withheld_text(table.minimum)
     if summary.suppressed:
         return SUPPRESSED
     return _level(summary.median) if summary.rated else "no ratings"
@@ -55,7 +79,7 @@ def profile_rows(instrument: Instrument, scale: Scale, report: Report) -> Rows:
             {
                 "framework": instrument.framework(element.framework).short,
                 "element": names[element.id],
-                "median": _cell(s),
+                "median": _cell(s, report.table),
                 "in words": scale.label(s.median) if s.rated else "",
                 "middle half": "" if not s.rated else f"{_level(s.low)} to {_level(s.high)}",
                 "ratings": "" if s.suppressed else s.n,
@@ -72,8 +96,8 @@ def heat_rows(instrument: Instrument, report: Report) -> Rows:
     for element in instrument.elements:
         row: dict[str, Any] = {"element": names[element.id]}
         for d in t.departments:
-            row[d] = _cell(t.cell(d, element.id))
-        row["whole school"] = _cell(t.whole[element.id])
+            row[d] = _cell(t.cell(d, element.id), t)
+        row["whole school"] = _cell(t.whole[element.id], t)
         rows.append(row)
     return rows
 
@@ -100,7 +124,7 @@ def role_rows(instrument: Instrument, report: Report) -> Rows:
     for element in instrument.elements:
         row: dict[str, Any] = {"element": names[element.id]}
         for r in t.roles:
-            row[r] = _cell(t.role_cells[(r, element.id)])
+            row[r] = _cell(t.role_cells[(r, element.id)], t)
         rows.append(row)
     return rows
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from .database import default_url, describe_url, engine_for, is_busy, is_read_only, normalise_url
 from .errors import QuotaError, StoreBusyError, StoreError
+from .plain_text import scrubbed
 
 __all__ = ["Draft", "ErasureReport", "Record", "Store", "default_url", "describe_url", "engine_for", "normalise_url"]
 
@@ -223,7 +224,8 @@ class Store:
                 "kind": d.kind,
                 "key": d.key,
                 "participant_id": d.participant_id,
-                "payload": json.dumps(dict(d.data), ensure_ascii=False, sort_keys=True),
+                # The last line of defence: no control character is ever kept (see plain_text).
+                "payload": json.dumps(scrubbed(dict(d.data)), ensure_ascii=False, sort_keys=True),
                 "created_at": now,
             }
             for d in drafts

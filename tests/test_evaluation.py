@@ -119,3 +119,64 @@ def test_the_days_record_has_an_evaluation_sheet(store):
     header = [c.value for c in sheet[1]]
     assert "start: eval-agreement" in header and "end: eval-next" in header
     assert sheet.max_row == 3
+
+
+# ---- differencing over time -----------------------------------------------------------------------
+
+
+def _answer(store, token: str, before: int, after: int, step: str = "") -> None:
+    pid = store.participant_for_token(token)
+    store.save(ui.KIND, "start", {"answers": _answers(before)}, participant_id=pid)
+    store.save(ui.KIND, "end", {"answers": _answers(after, **{"eval-next": step})}, participant_id=pid)
+
+
+def _view(results) -> list[tuple]:
+    """What the facilitator's screen shows, figure by figure (as someone in the room would copy it)."""
+    results.refresh()
+    return [(c.pairs, c.before, c.after, tuple(c.directions.values())) for c in results._summary().changes]
+
+
+def test_a_newcomers_ratings_cannot_be_worked_out_from_two_successive_views(store):
+    for i in range(5):
+        _answer(store, f"early-{i}", 3, 4, f"step {i}")
+    results = ui.EvaluationResults()
+    results.start(Visitor("facilitator", is_facilitator=True), store)
+    before = _view(results)
+    steps_before = results.steps_box.value
+    _answer(store, "newcomer", 1, 5, "the newcomer's secret plan")
+    after = _view(results)
+    # The attack: n2 * mean2 - n1 * mean1 is the newcomer's rating whenever n2 = n1 + 1.
+    for (n1, b1, a1, _d1), (n2, b2, a2, _d2) in zip(before, after, strict=True):
+        assert n2 == n1 == 5, "the figures still count the same five people"
+        assert (round(n2 * b2 - n1 * b1, 6), round(n2 * a2 - n1 * a1, 6)) == (0, 0)
+    assert after == before and results.steps_box.value == steps_before
+    assert "secret plan" not in results.steps_box.value
+    assert "1 person is waiting to be added" in results.summary_box.value
+    # Four more: a whole block of five joins, and the change covers all five of them.
+    for i in range(4):
+        _answer(store, f"late-{i}", 2, 2)
+    later = _view(results)
+    assert all(n == 10 for n, *_ in later) and later != before
+    assert "secret plan" in results.steps_box.value
+
+
+def test_no_two_views_of_the_day_differ_by_fewer_than_the_minimum(store):
+    import random
+
+    rng = random.Random(14)
+    results = ui.EvaluationResults()
+    results.start(Visitor("facilitator", is_facilitator=True), store)
+    views = []
+    for i in range(23):
+        _answer(store, f"p{i}", rng.randint(1, 5), rng.randint(1, 5))
+        if i % 4 == 3:  # someone changes their mind now and then
+            _answer(store, f"p{rng.randrange(i)}", rng.randint(1, 5), rng.randint(1, 5))
+        views.append(_view(results))
+    for a in range(len(views)):
+        for b in range(a + 1, len(views)):
+            for (n1, *rest1), (n2, *rest2) in zip(views[a], views[b], strict=True):
+                if (n1, rest1) != (n2, rest2):
+                    assert abs((n2 or 0) - (n1 or 0)) >= 5, f"views {a} and {b} differ by {n2} - {n1} people"
+                    for d1, d2 in zip(rest1[2], rest2[2], strict=True):
+                        if d1 is not None and d2 is not None and d1 != d2:
+                            assert abs(d2 - d1) >= 5, "a rose/same/fell count moved by a small group"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from smlkit import content
 from smlkit.moderation import Decision, WordFilter, state_of, states
 
@@ -37,3 +39,56 @@ def test_states_for_a_room():
 
 def test_filter_can_be_switched_off():
     assert state_of("darn", [], None) == "shown"
+
+
+# ---- bypasses (issue 14): look-alike letters from other scripts, and letters spaced out ----------------
+
+WORDS = content.word_filter()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what a piece of sh\u0456t",  # Cyrillic і
+        "\u0455hit",  # Cyrillic ѕ
+        "you tw\u0430t",  # Cyrillic а
+        "f\u03c5ck",  # Greek upsilon
+        "b\u0456tch",  # Cyrillic і
+        "c\u043e\u0441k",  # Cyrillic о and с
+        "d\u0456\u0441k",
+        "\u03c1iss",  # Greek rho for p
+        "s\u0335h\u0335i\u0335t",  # combining overlay marks
+        "ｓｈｉｔ",  # fullwidth letters
+        "b.a.s.t.a.r.d",
+        "s h i t",
+        "s-h-i-t happens",
+        "f_u_c_k off",
+        "c . r . a . p",
+        "S.H.1.T",
+        "t w \u0430 t",  # spaced out and a Cyrillic letter
+    ],
+)
+def test_look_alike_letters_and_spaced_out_spellings_are_held(text):
+    assert WORDS.holds(text), f"{text!r} slipped through"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scunthorpe assessment class passed",
+        "a cocktail at the Cockburn end of Hancock street",
+        "the scrap heap and a dickens of a day",
+        "Arsenal played Pissarro's team at the bass clef",
+        "Plan A, B or C: choose one",
+        "I am a bit unsure; I'd ask a mentor",
+        "grade A* in maths and a B+ in art",
+        "Mrs S. H. Jones teaches Year 7",
+        "e.g. the i.e. and etc. abbreviations",
+        "Самостоятельное обучение",  # Russian: self-directed learning
+        "Καλημέρα",  # Greek: good morning
+        "café naïve résumé",
+        "a b c d e f g",
+    ],
+)
+def test_ordinary_sentences_are_not_held(text):
+    assert not WORDS.holds(text), f"{text!r} was held: {WORDS.matches(text)}"

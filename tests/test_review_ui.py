@@ -10,11 +10,14 @@ from openpyxl import load_workbook
 from smlkit import cli, content
 from smlkit.access import new_token
 from smlkit.io import day_record
+from smlkit.review_tables import report_tables
 from smlkit.store import Store
 from smlkit.ui import review_records as records
 from smlkit.ui.review_explorer import ReviewExplorer
 from smlkit.ui.review_rating import ReviewRating
 from smlkit.visitor import Visitor
+
+from .deadline import deadline
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -212,7 +215,8 @@ def test_a_head_starts_a_follow_up_round_and_staff_then_rate_in_it(store):
     assert [r.open for r in records.workshop_rounds(store)] == [False, True]
     staff = rate(store, levels={"mgmt-ict": 3})
     assert staff.round.id == "follow-up-summer" and "Follow-up, summer" in staff.intro.value
-    assert len(records.dataset(store, staff.round, page.instrument, staff.scale, page.school).staff) == 1
+    found = records.dataset(store, staff.round, page.instrument, staff.scale, page.school)
+    assert (len(found.staff), found.waiting) == (0, 1), "in the new round, waiting for a block of five"
 
 
 def test_a_round_on_the_six_point_scale_is_rated_on_six_levels(store):
@@ -233,3 +237,56 @@ def test_erasing_a_person_removes_their_ratings_from_the_explorer(store):
     store.erase_participant(store.participant_for_token(tokens[0]))
     assert "Fewer than 5 members of staff" in explorer(store).blocks["profile"].value
     assert len(records.export_rows(store)) == 4
+
+
+def test_one_person_rating_an_element_few_others_rate_shows_it_hidden_not_a_hang(store):
+    rate(store, department="English", role="Teaching assistant", levels={"mgmt-ict": 3, "gate-mentoring": 4})
+    for _ in range(5):
+        rate(store, department="Science", levels={"mgmt-ict": 2})
+    with deadline(20):  # it used to sit at "Executing" for as long as the server ran
+        page = explorer(store)
+    assert "smlkit-ready" in page.widget._dom_classes and page.status.text == ""
+    # six sheets; the first five (the lone rater among them) are counted, the sixth waits for its block
+    assert "5 members of staff rated in this round. 1 more has rated since" in page.blocks["profile"].value
+    label = content.review_instrument().label("gate-mentoring")
+    heat = page.blocks["heat"].value
+    row = heat[heat.index(f'<th scope="row">{label}</th>') :].split("</tr>")[0]
+    assert row.count("hidden (fewer than 5 rated)") == 9, "every department and the whole school say why"
+    assert ">4<" not in row and f"Fewer than 5 staff rated {label}" in heat
+    roles = page.blocks["roles"].value
+    assert roles[roles.index(f'<th scope="row">{label}</th>') :].split("</tr>")[0].count("hidden (fewer than") == 5
+    profile = page.blocks["profile"].value
+    assert "hidden (fewer than 5 rated)" in profile
+
+
+def test_an_analysis_that_runs_out_of_time_says_so_and_shows_only_the_whole_school(store):
+    from smlkit.budget import Budget
+
+    for department in ("Science", "English"):
+        for _ in range(5):
+            rate(store, department=department, levels={"mgmt-ict": 2})
+    page = ReviewExplorer()
+    page.analysis_budget = lambda: Budget(steps=3)
+    page.start(Visitor(new_token(), is_facilitator=True), store=store)
+    assert "took longer than the page allows" in page.status.text
+    assert "took longer than the page allows" in page.blocks["heat"].value
+    assert "10 members of staff rated" in page.blocks["profile"].value
+    first = page.blocks["heat"].value.split("</tr>")[1]  # staff who rated, per department
+    assert '<td class="smlkit-count">5</td>' not in first, "Science and English (5 each) are hidden: the safe answer"
+    assert first.count('<td class="smlkit-suppressed">suppressed</td>') == 2
+    assert not page.report.table.cells[("Science", "mgmt-ict")].rated
+
+
+def test_a_heads_two_views_either_side_of_one_more_sheet_show_the_same_figures(store):
+    for _ in range(5):
+        rate(store, department="Science", levels={"mgmt-ict": 2, "gate-mentoring": 3})
+    first = explorer(store)
+    before = report_tables(first.instrument, first.scale, first.report)
+    rate(store, department="Science", levels={"mgmt-ict": 4, "gate-mentoring": 1})  # the one to single out
+    second = explorer(store)
+    assert report_tables(second.instrument, second.scale, second.report) == before, "nothing to subtract"
+    assert "1 more has rated since" in second.blocks["profile"].value
+    for _ in range(4):
+        rate(store, department="English", levels={"mgmt-ict": 1})
+    third = explorer(store)
+    assert "10 members of staff rated" in third.blocks["profile"].value

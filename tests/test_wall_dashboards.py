@@ -174,3 +174,81 @@ def test_every_kind_gets_a_labelled_control():
         control = PromptControl(prompt, seed="x")
         assert escape(prompt.text) in everything_shown(control.box)
         assert isinstance(control.box, widgets.Box)
+
+
+# ---- one name, one person (issue 14) ----------------------------------------------------------------
+
+
+def _send_as(page: AnswerRoom, name: str, text: str) -> None:
+    page.poll()
+    page.identity.how.value = "named"
+    page.identity.name.value = name
+    page.controls[("know-sentence", 1)].value = text
+    page.send_button.click()
+
+
+@pytest.mark.parametrize("again", ["Sam", "  sam ", "SAM", "\u0405am"])  # the last with a Cyrillic Ѕ
+def test_a_second_person_cannot_post_under_a_name_someone_else_uses_today(store, wall, again):
+    first, second = participant(store, "p1"), participant(store, "p2")
+    open_question(wall, "know-sentence")
+    _send_as(first, "Sam", "the real Sam's answer")
+    _send_as(second, again, "someone pretending")
+    assert "already using the name" in second.summary.widget.value and "choose another" in second.identity.name.error
+    assert store.latest(room.ANSWER_KIND, "know-sentence", second.participant_id) is None
+    _send_as(second, "Sam B", "now under a name of my own")
+    _send_as(first, "Sam", "Sam can still change their answer")
+    wall.refresh()
+    wall.reveal_button.click()
+    shown = wall.results.value
+    assert "Sam B" in shown and "someone pretending" not in shown and "Sam can still change" in shown
+
+
+def test_the_kernel_refuses_a_taken_name_whatever_the_page_sends(store):
+    from smlkit.errors import ValidationError
+    from smlkit.ui.identity import profile_draft, set_display_name
+
+    first, second = store.participant_for_token("a"), store.participant_for_token("b")
+    set_display_name(store, first, "Priya")
+    for attempt in (lambda: set_display_name(store, second, "priya"), lambda: profile_draft(store, second, "Priya")):
+        with pytest.raises(ValidationError, match="already using the name 'Priya'") as raised:
+            attempt()
+        assert raised.value.field == "name"
+    set_display_name(store, first, None)  # Priya goes anonymous: the name is free again
+    set_display_name(store, second, "Priya")
+
+
+def test_two_people_who_got_the_same_name_anyway_are_told_apart_on_the_wall(store, wall):
+    from smlkit.ui.identity import PROFILE_KEY, PROFILE_KIND
+
+    open_question(wall, "know-sentence")
+    pages = [participant(store, f"p{i}") for i in range(2)]
+    for i, page in enumerate(pages):  # as two kernels racing, or data from before this rule
+        store.save(PROFILE_KIND, PROFILE_KEY, {"name": "Alex"}, participant_id=page.participant_id)
+        page.poll()
+        page.controls[("know-sentence", 1)].value = f"answer {i}"
+        room.submit(store, page.participant_id, LIBRARY.get("know-sentence"), f"answer {i}", named=True)
+    wall.refresh()
+    wall.reveal_button.click()
+    assert "Alex (2)" in wall.results.value and wall.results.value.count("Alex") == 2
+
+
+def test_where_now_and_my_agreement_refuse_a_taken_name_beside_the_name_field(store):
+    from smlkit.ui.identity import set_display_name
+    from smlkit.ui.my_agreement import MyAgreement
+    from smlkit.ui.where_now import KEY, KIND, WhereNow
+
+    set_display_name(store, store.participant_for_token("first"), "Jo")
+    page = WhereNow()
+    page.start(Visitor("second"), store)
+    page.identity.how.value, page.identity.name.value = "named", "jo"
+    for field in page.answers:
+        field.value = 3 if field.name == "where-now-steering" else "an answer"
+    page.form.submit()
+    assert "already using the name 'Jo'" in page.identity.name.error
+    assert store.latest(KIND, KEY, page.participant_id) is None, "nothing saved under someone else's name"
+    mine = MyAgreement()
+    mine.start(Visitor("third"), store)
+    mine.identity.how.value, mine.identity.name.value = "named", "JO"
+    assert mine._chosen_name(strict=False) is False, "an autosave keeps the agreement and leaves the name"
+    with pytest.raises(Exception, match="already using the name 'Jo'"):
+        mine._chosen_name(strict=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import privacy
 from ..errors import ConfigError
 from ..io.day_record import day_workbook, person_rows, person_workbook
+from ..plain_text import clean_line, scrubbed
 from ..store import Store
 
 
@@ -29,11 +30,12 @@ def run(args: argparse.Namespace) -> int:
     if args.participant:
         person, saved = privacy.records_of(store, args.participant)
         if suffix == ".json":
-            data = json.dumps(person_rows(person, saved), ensure_ascii=False, indent=2, default=str)
+            data = json.dumps(scrubbed(person_rows(person, saved)), ensure_ascii=False, indent=2, default=str)
             _write(out, data.encode("utf-8"))
         else:
             _write(out, person_workbook(person, saved))
-        print(f"wrote {len(saved)} saved version(s) of {person.name or 'an anonymous participant'} to {out}")
+        who = clean_line(person.name or "") or "an anonymous participant"
+        print(f"wrote {len(saved)} saved version(s) of {who} to {out}")
         return 0
     _write(out, day_workbook(store))
     print(f"wrote the day's record to {out}")

@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from ..agreement import SECTION_IDS, LearningAgreement
+from ..plain_text import without_controls
 from . import agreement_layout as layout
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM, MARGIN_MM = 210, 297, 18
@@ -27,12 +28,8 @@ FONT = "Arial"
 MUTED = RGBColor(0x48, 0x49, 0x49)
 HEADER_FILL = "E8E8E8"
 
-#: Characters XML 1.0 (and so Word) cannot hold; they are dropped from the learner's text.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    return _NOT_XML.sub("", text)
+#: Characters XML 1.0 (and so Word) cannot hold are dropped from the learner's text.
+xml_safe = without_controls
 
 
 def render(agreement: LearningAgreement, *, printed: date | None = None) -> bytes:

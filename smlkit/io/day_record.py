@@ -11,7 +11,7 @@ import importlib
 import io
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..names import shown_as
+from ..plain_text import without_controls
 from ..privacy import Person, people
 from ..store import Record, Store
 
@@ -42,15 +43,19 @@ def _exporter(path: str) -> Callable[[Store], Rows]:
 
 
 def _cell(value: Any) -> Any:
-    """Values as a spreadsheet shows them; text that a spreadsheet would run as a formula is quoted."""
+    """Values as a spreadsheet shows them: control characters dropped, formula-like text quoted."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple, dict)):
         value = json.dumps(value, ensure_ascii=False)
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if not isinstance(value, str | int | float | date):
+        value = str(value)
+    if isinstance(value, str):
+        value = without_controls(value)  # XML cannot hold them: old data may still carry some
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
     return value
 
 
@@ -64,7 +69,7 @@ def _write_sheet(book: Workbook, title: str, rows: Sequence[dict[str, Any]]) -> 
         for key in row:
             if key not in columns:
                 columns.append(key)
-    sheet.append(columns)
+    sheet.append([_cell(c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

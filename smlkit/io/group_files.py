@@ -24,6 +24,7 @@ from ..errors import DataFileError
 from ..grouping_rules import APART, LOCK, PREFER, TOGETHER, Rule, Rules
 from ..groups import Plan
 from ..learners import age_text, months, year_label
+from ..plain_text import without_controls
 from .table import RowProblem, find_column, read_table, text_value
 
 RULE_NAMES = {
@@ -106,9 +107,11 @@ def group_rows(plan: Plan, on: date | None = None) -> list[dict[str, Any]]:
 
 
 def _safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    """Text without control characters; text a spreadsheet would run as a formula, quoted."""
+    if isinstance(value, str):
+        value = without_controls(value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
     return value
 
 

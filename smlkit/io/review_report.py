@@ -13,6 +13,7 @@ from docx import Document
 from docx.shared import Pt
 from openpyxl import Workbook
 
+from ..plain_text import without_controls
 from ..review import Instrument, School
 from ..review_plan import ActionPlan
 from ..review_scale import Scale
@@ -81,8 +82,8 @@ def plan_docx(instrument: Instrument, school: School, round_name: str, plan: Act
     """The action plan as a Word document: one table, a row per action, grouped by priority."""
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
-    document.add_heading(f"Personalised learning action plan: {school.name}", level=1)
-    document.add_paragraph(f"Self-review round: {round_name}")
+    document.add_heading(without_controls(f"Personalised learning action plan: {school.name}"), level=1)
+    document.add_paragraph(without_controls(f"Self-review round: {round_name}"))
     rows = plan_rows(instrument, plan)
     if not rows:
         document.add_paragraph("No actions have been added to the plan yet.")
@@ -97,7 +98,7 @@ def plan_docx(instrument: Instrument, school: School, round_name: str, plan: Act
         for row in rows:
             cells = table.add_row().cells
             for cell, name in zip(cells, columns, strict=True):
-                cell.text = str(row[name])
+                cell.text = without_controls(str(row[name]))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

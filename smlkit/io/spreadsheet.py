@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import SmlkitError
+from ..plain_text import without_controls
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,7 +30,7 @@ def safe_cell(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, int | float):
         return value
-    text = str(value)
+    text = without_controls(str(value))
     if text.startswith(_FORMULA_START):
         text = "'" + text
     return text[:MAX_CELL]
@@ -39,7 +40,7 @@ def csv_bytes(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> byte
     """UTF-8 CSV with a byte-order mark (so Excel reads accents correctly) and a header row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([safe_cell(c) for c in columns])
     for row in rows:
         writer.writerow([safe_cell(row.get(c)) for c in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -49,7 +50,6 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Mapping[str, 
     """An XLSX workbook, one sheet per ``(title, columns, rows)``; every text cell is a string cell."""
     try:
         from openpyxl import Workbook
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
         from openpyxl.styles import Alignment, Font
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
         raise SmlkitError(f"the spreadsheet library is not installed ({exc})") from None
@@ -57,7 +57,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Mapping[str, 
     book.remove(book.active)
     for title, columns, rows in sheets:
         sheet = book.create_sheet(_sheet_title(title))
-        sheet.append(list(columns))
+        sheet.append([without_controls(str(c)) for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for r, row in enumerate(rows, start=2):
@@ -67,7 +67,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Mapping[str, 
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     cell.value = value
                 else:
-                    text = _ILLEGAL.sub("", _plain_text(value))[:MAX_CELL]
+                    text = without_controls(_plain_text(value))[:MAX_CELL]
                     cell.value = text
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                     if "\n" in text:

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 from zipfile import BadZipFile
@@ -22,6 +23,17 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 #: Longest text accepted in one cell.
 MAX_CELL = 200
+#: An XLSX is a zip of XML files. Before one is opened, its directory must promise no more than
+#: this much unpacked XML in all (a 2,000-pupil roster unpacks to a few MB) ...
+MAX_UNPACKED = 50 * 1024 * 1024
+#: ... no part (larger than RATIO_FROM) packed more than MAX_RATIO times (rosters: under 20) ...
+MAX_RATIO = 100
+RATIO_FROM = 1024 * 1024
+#: ... and no more than this many parts. Reading then stops at MAX_COLUMNS columns and MAX_CELLS cells.
+MAX_PARTS = 1_000
+MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000
+_MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -90,10 +102,43 @@ def _csv_rows(data: bytes, source: str) -> list[list[Any]]:
         raise DataFileError(f"the file is not readable as CSV ({exc})", where=source) from None
 
 
+def check_unpacked(data: bytes, source: str) -> None:
+    """Refuse a zip (XLSX) whose directory promises too much once unpacked: a decompression bomb.
+
+    Only the directory is read, nothing is unpacked. Python's zip reader stops each part at the
+    size its directory gives, so the promise holds when the parts are read.
+    """
+    not_a_workbook = DataFileError("the file is not an Excel workbook (.xlsx) that can be read", where=source)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (BadZipFile, OSError, ValueError, EOFError):
+        raise not_a_workbook from None
+    if len(parts) > MAX_PARTS:
+        raise DataFileError(f"the workbook has more than {MAX_PARTS:,} parts, far more than a roster", where=source)
+    unpacked = 0
+    for part in parts:
+        unpacked += part.file_size
+        if unpacked > MAX_UNPACKED:
+            raise DataFileError(
+                f"the workbook would unpack to more than {MAX_UNPACKED // _MB} MB (its part {part.filename} "
+                f"alone to {part.file_size / _MB:,.0f} MB); no roster is that large, so it was not opened",
+                where=source,
+            )
+        if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(1, part.compress_size):
+            raise DataFileError(
+                f"the workbook's part {part.filename} is packed more than {MAX_RATIO} times (to "
+                f"{part.file_size / _MB:,.0f} MB from {part.compress_size / 1024:,.0f} KB), which no roster "
+                "needs, so it was not opened; save it again from the spreadsheet, or as CSV",
+                where=source,
+            )
+
+
 def _xlsx_rows(data: bytes, source: str) -> list[list[Any]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_unpacked(data, source)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError):
@@ -101,11 +146,20 @@ def _xlsx_rows(data: bytes, source: str) -> list[list[Any]]:
     try:
         sheet = book.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        cells = 0
+        # max_col: a forged sheet size ("A1:XFD1048576") would otherwise pad every row to 16,384 cells.
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
             rows.append(list(row))
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise DataFileError(
+                    f"the workbook has more than {MAX_CELLS:,} cells, far more than a roster", where=source
+                )
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError, EOFError):
+        raise DataFileError("the workbook could not be read (it may be damaged)", where=source) from None
     finally:
         book.close()
 

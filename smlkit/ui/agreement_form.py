@@ -29,7 +29,7 @@ from ..agreement import (
 )
 from ..agreement_check import Feedback, Guide, for_place
 from ..io.agreement_layout import long_date
-from ..prompts import clean_text
+from ..plain_text import clean_line, clean_text
 from .agreement_goals import GoalCard, MentorNotes, dashed, long_text, set_hint
 from .forms import Field, button, choice_field, escape, html_block, text_field
 
@@ -255,18 +255,18 @@ class AgreementForm:
         role = self.role.value or "staff"
         year = self.year.value if role in YEAR_GROUPS and self.year.value != NOT_CHOSEN else None
         members = tuple(
-            name for name in (" ".join(line.split()) for line in (self.group_members.value or "").splitlines()) if name
+            name for name in (clean_line(line) for line in (self.group_members.value or "").splitlines()) if name
         )
         first = self.first_meeting.value
         return LearningAgreement(
-            learner=Learner(name=" ".join((self.name.value or "").split()), role=role, year_group=year),
+            learner=Learner(name=clean_line(self.name.value or ""), role=role, year_group=year),
             sections=Sections(**{sid: clean_text(f.value or "") for sid, f in self.sections.items()}),
             goals=tuple(card.value() for card in self.cards),
             parties=Parties(
                 learner_commitment=clean_text(self.learner_commitment.value or ""),
                 group_members=members,
                 group_commitment=clean_text(self.group_commitment.value or ""),
-                mentor=" ".join((self.mentor.value or "").split()),
+                mentor=clean_line(self.mentor.value or ""),
                 mentor_commitment=clean_text(self.mentor_commitment.value or ""),
             ),
             meetings=Meetings(

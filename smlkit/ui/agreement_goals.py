@@ -12,7 +12,7 @@ import ipywidgets as widgets
 
 from ..agreement import GOAL_PARTS, Goal, Learner
 from ..agreement_check import Feedback, Guide
-from ..prompts import clean_text
+from ..plain_text import clean_text
 from .forms import Field, button, escape, html_block, text_field
 
 LEVEL_WORDS = {

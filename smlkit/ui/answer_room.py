@@ -288,7 +288,7 @@ class AnswerRoom:
 
     def _about_choices(self) -> tuple[str | None, str | None, str | None]:
         """The chosen name (None: anonymous), role and department; ValidationError if the name is unusable."""
-        name = self.identity.chosen()
+        name = self.identity.chosen_for(self.store, self.participant_id)
         role = self.groups.check("role", None if self.role.value == PREFER_NOT else self.role.value)
         department = self.groups.check(
             "department", None if self.department.value == PREFER_NOT else self.department.value

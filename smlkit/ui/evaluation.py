@@ -20,6 +20,7 @@ from ..io.day_record import day_workbook
 from ..io.spreadsheet import csv_bytes
 from ..names import shown_as
 from ..prompts import check_answer
+from ..releases import Version
 from ..store import Draft, Store
 from ..visitor import Visitor, current_visitor
 from .download import DownloadButton
@@ -55,6 +56,15 @@ def answers_by_person(store: Store, moment: str) -> dict[str, dict[str, Any]]:
         for r in store.latest_each(KIND, moment)
         if r.participant_id is not None
     }
+
+
+def versions_by_person(store: Store, moment: str) -> dict[str, list[Version]]:
+    """Every version each participant saved at one moment, oldest first (for releases)."""
+    found: dict[str, list[Version]] = {}
+    for r in store.all_of(KIND, moment):
+        if r.participant_id is not None:
+            found.setdefault(r.participant_id, []).append(Version(r.created_at, dict(r.data.get("answers", {}))))
+    return found
 
 
 class EvaluationForm:
@@ -189,7 +199,9 @@ def summary_html(summary: evaluation.RoomSummary) -> str:
     lines = [
         f"<p class='smlkit-evaluation-counts'>{summary.started} answered at the start, {summary.finished} at the "
         f"end, {summary.paired} both times. Figures are shown for a statement once at least {summary.minimum} "
-        "people have answered it both times; smaller groups are hidden so nobody can be singled out.</p>"
+        "people have answered it both times; smaller groups are hidden so nobody can be singled out.</p>",
+        f"<p class='smlkit-note smlkit-evaluation-steps-note'>The figures change in steps of {summary.minimum} "
+        f"people, so comparing two views never shows one person's answers{_waiting(summary)}.</p>",
     ]
     if not summary.any_shown:
         lines.append(
@@ -226,11 +238,18 @@ def summary_html(summary: evaluation.RoomSummary) -> str:
     return "".join(lines)
 
 
+def _waiting(summary: evaluation.RoomSummary) -> str:
+    waiting = max((c.waiting for c in summary.changes), default=0)
+    if not waiting:
+        return ""
+    return f"; {waiting} {'person is' if waiting == 1 else 'people are'} waiting to be added"
+
+
 def next_steps_html(steps: list[str] | None, minimum: int) -> str:
     if steps is None:
         return (
             f"<p class='smlkit-results-hidden'>The next steps people wrote are shown once at least {minimum} "
-            "people have answered at the end of the day.</p>"
+            f"people have answered at the end of the day, and then {minimum} at a time.</p>"
         )
     if not steps:
         return "<p>Nobody has written a next step yet.</p>"
@@ -298,17 +317,18 @@ class EvaluationResults:
 
     def _summary(self) -> evaluation.RoomSummary:
         assert self.store is not None
-        start = answers_by_person(self.store, evaluation.START)
-        end = answers_by_person(self.store, evaluation.END)
-        return evaluation.summarise(start, end)
+        start = versions_by_person(self.store, evaluation.START)
+        end = versions_by_person(self.store, evaluation.END)
+        return evaluation.summarise_over_time(start, end)
 
     def refresh(self) -> None:
         if self.store is None:
             raise ValidationError("The page is still loading; wait a moment, then refresh.")
         summary = self._summary()
         self.summary_box.value = summary_html(summary)
-        end = answers_by_person(self.store, evaluation.END)
-        self.steps_box.value = next_steps_html(evaluation.next_steps(end, summary.minimum), summary.minimum)
+        end = versions_by_person(self.store, evaluation.END)
+        steps = evaluation.released_next_steps(end, summary.minimum)
+        self.steps_box.value = next_steps_html(steps, summary.minimum)
         self.status.ok(f"Updated at {clock(datetime.now().astimezone())}.")
 
     def _summary_file(self) -> tuple[str, bytes]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..errors import SmlkitError, ValidationError
+from ..errors import DataFileError, SmlkitError, ValidationError
 from ..group_report import explain, quality_report
 from ..grouping_rules import APART, LOCK, TOGETHER, Rules, Settings, parse_rule_lines, rule_lines
 from ..groups import Group, Plan, form_groups
@@ -215,7 +215,10 @@ class LearningGroups:
             self.problems.value = cards.file_problems_html(first, rows)
             self.status.problem(f"{first} See the list of rows below the roster buttons.")
             return
-        self.status.problem(APOLOGY if exc is None else exc.message)
+        if exc is None:
+            self.status.problem(APOLOGY)
+        else:  # a file's problem names the file
+            self.status.problem(str(exc) if isinstance(exc, DataFileError) else exc.message)
 
     def _run(self, action) -> None:
         self.status.busy("Working…")

@@ -208,7 +208,7 @@ class MyAgreement:
                 return None
             drafts = [Draft(records.KIND, records.KEY, {"agreement": data, "how": how, **extra}, pid, uuid.uuid4().hex)]
             if profile_changed:
-                drafts.append(profile_draft(pid, name or None))
+                drafts.append(profile_draft(store, pid, name or None))
             record = store.save_all(drafts)[0]
             self._last_saved = data
             if profile_changed:
@@ -220,7 +220,8 @@ class MyAgreement:
     def _chosen_name(self, *, strict: bool) -> str | bool | None:
         """The chosen display name ('' for anonymous); False when unusable during an autosave."""
         try:
-            return self.identity.chosen() or ""
+            store, pid = self._ready()
+            return self.identity.chosen_for(store, pid) or ""
         except ValidationError:
             if strict:
                 raise

@@ -9,21 +9,24 @@ since the baseline, a question browser with the team's notes, and the action pla
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as widgets
 
 from .. import content
+from ..budget import Budget
 from ..errors import SmlkitError, ValidationError
 from ..io.review_report import report_workbook
 from ..review import Round, check_note
 from ..review_analysis import change_text, changes, profile_text
 from ..review_plan import suggested_priorities
 from ..review_tables import (
-    SUPPRESSED,
     Report,
     build_report,
     change_rows,
     gap_rows,
     heat_rows,
+    is_hidden,
     profile_rows,
     respondent_row,
     role_rows,
@@ -52,6 +55,12 @@ SECTIONS = (
 )
 
 
+CUT_SHORT = (
+    "Checking the departments and roles for small groups took longer than the page allows, so every "
+    "department and role is hidden and only whole-school figures are shown."
+)
+
+
 def level_class(value: str) -> str:
     try:
         return f"smlkit-heat-{min(6, max(1, round(float(value))))}"
@@ -61,6 +70,9 @@ def level_class(value: str) -> str:
 
 class ReviewExplorer:
     """The heads' explorer. Build it, display it, then :meth:`start` it."""
+
+    #: Each round's analysis runs within one of these (steps and seconds), so the page never waits for ever.
+    analysis_budget: Callable[[], Budget] = Budget
 
     def __init__(self) -> None:
         self.gate = Gate()
@@ -125,8 +137,8 @@ class ReviewExplorer:
                 return
             self.store = store or self.store or Store()
             self.rounds_panel.store = self.store
-            self._list_rounds(records.current_round(self.store, self.school).id)
             self.status.clear()
+            self._list_rounds(records.current_round(self.store, self.school).id)
             self.widget.add_class(READY_CLASS)
 
         guarded(begin, self._problem)()
@@ -163,9 +175,19 @@ class ReviewExplorer:
         data = records.load_dataset(self.store, chosen)
         baseline = records.load_dataset(self.store, before) if before else None
         self.report = build_report(
-            self.instrument, self.school.departments, self.school.roles, self.school.minimum, data, baseline
+            self.instrument,
+            self.school.departments,
+            self.school.roles,
+            self.school.minimum,
+            data,
+            baseline,
+            budget=self.analysis_budget,
         )
         self.scale = content.review_scale(chosen.scale)
+        if self.report.table.cut_short or (self.report.baseline_table and self.report.baseline_table.cut_short):
+            self.status.problem(CUT_SHORT)
+        else:
+            self.status.clear()
         self._show_profile()
         self._show_heat()
         self._show_tables()
@@ -194,6 +216,12 @@ class ReviewExplorer:
             else f"Fewer than {self.school.minimum} members of staff have rated in this round, "
             "so their views are not shown yet."
         )
+        waiting = report.dataset.waiting
+        if table.total is not None and waiting:
+            who += (
+                f" {waiting} more {'has' if waiting == 1 else 'have'} rated since: sheets are added "
+                f"{self.school.minimum} at a time, so no one person's ratings show as a change in the figures."
+            )
         figure = (
             f'<figure class="smlkit-figure">{chart}<figcaption>{escape(alt)}</figcaption></figure>' if chart else ""
         )
@@ -210,6 +238,15 @@ class ReviewExplorer:
         )
         if hidden:
             note += f" Suppressed in this round: {', '.join(hidden)}."
+        names = self.instrument.labels()
+        withheld = [names[e] for e in report.table.elements if e in report.table.withheld]
+        if withheld:
+            note += (
+                f" Fewer than {report.table.minimum} staff rated {', '.join(withheld)}, so no figure of "
+                f"{'it' if len(withheld) == 1 else 'them'} is shown for any group or the whole school."
+            )
+        if report.table.cut_short:
+            note += " " + CUT_SHORT
         rows = [respondent_row(report), *heat_rows(self.instrument, report)]
         caption = "Median staff rating by department (first row: how many staff rated)"
         self.blocks["heat"].value = f'<p class="smlkit-note">{escape(note)}</p>' + heat_table(rows, caption, "heat")
@@ -299,8 +336,8 @@ def heat_table(rows: list[dict], caption: str, name: str) -> str:
         cells = [f'<th scope="row">{escape(row["element"])}</th>']
         for c in columns[1:]:
             value = str(row[c])
-            if value == SUPPRESSED:
-                cells.append('<td class="smlkit-suppressed">suppressed</td>')
+            if is_hidden(value):
+                cells.append(f'<td class="smlkit-suppressed">{escape(value)}</td>')
             else:
                 css = "smlkit-count" if i == 0 else level_class(value)
                 cells.append(f'<td class="{css}">{escape(value)}</td>')

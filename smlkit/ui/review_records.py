@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import content
 from ..errors import SmlkitError
+from ..releases import Version, latest_release
 from ..review import LEADERSHIP, STAFF, Instrument, Round, School, Sheet, check_sheet, round_from_data
 from ..review_analysis import Dataset
 from ..review_plan import ActionPlan, plan_from_data
@@ -78,17 +79,20 @@ def sheet_from_record(instrument: Instrument, scale: Scale, school: School, data
 
 
 def dataset(store: Store, chosen: Round, instrument: Instrument, scale: Scale, school: School) -> Dataset:
-    """Every member of staff's latest sheet in a round, and the leadership view."""
-    staff = []
-    for record in store.latest_each(RATING, chosen.id):
+    """Staff sheets in a round, released in blocks of the minimum group (see :mod:`releases`), and
+    the leadership view. A head who looks before and after one more person rates sees the same
+    figures, so that person's sheet cannot be worked out by comparing them."""
+    histories: dict[str, list[Version[Sheet]]] = {}
+    for record in store.all_of(RATING, chosen.id):
         sheet = sheet_from_record(instrument, scale, school, record.data, STAFF)
-        if sheet is None:
+        if sheet is None or record.participant_id is None:
             log.warning("skipping a review sheet that no longer checks (record %s)", record.id)
         else:
-            staff.append(sheet)
+            histories.setdefault(record.participant_id, []).append(Version(record.created_at, sheet))
+    release = latest_release(histories, school.minimum)
     lead = store.latest(LEADERSHIP_KIND, chosen.id)
     leadership = sheet_from_record(instrument, scale, school, lead.data, LEADERSHIP) if lead else None
-    return Dataset(chosen, tuple(staff), leadership)
+    return Dataset(chosen, tuple(release.values.values()), leadership, waiting=release.waiting)
 
 
 def all_rounds(store: Store | None) -> list[Round]:

@@ -20,7 +20,7 @@ from .. import content
 from ..errors import ValidationError
 from ..moderation import Action, Decision
 from ..names import shown_as
-from ..prompts import clean_text
+from ..plain_text import clean_text
 from ..scenario_debrief import Answer, ChoiceEvent
 from ..scenario_library import Library, load_library
 from ..scenarios import Choice, Progress, Scenario, progress_from_data, progress_to_data

@@ -41,7 +41,7 @@ from ..wall import Board, RoomState, moderate, visible_answers
 from .download import DownloadButton
 from .forms import APOLOGY, READY_CLASS, StatusLine, button, escape, guarded, html_block
 from .gate import Gate, refuse
-from .identity import PROFILE_KEY, PROFILE_KIND
+from .identity import PROFILE_KIND, room_names
 from .live import LiveView
 from .moderation_panel import ModerationPanel
 from .prompt_chooser import PromptChooser, dropdown, short
@@ -51,10 +51,8 @@ WATCHED = (room.STATE_KIND, room.ANSWER_KIND, room.DECISION_KIND, room.RESPONDEN
 
 
 def names_of(store: Store) -> dict[str, str | None]:
-    """Participant id → the name they chose (None: anonymous)."""
-    return {
-        r.participant_id: r.data.get("name") for r in store.latest_each(PROFILE_KIND, PROFILE_KEY) if r.participant_id
-    }
+    """Participant id → the name they chose (None: anonymous); a second "Sam" shows as "Sam (2)"."""
+    return room_names(store)
 
 
 def export_rows(store: Store) -> list[dict]:

@@ -104,7 +104,7 @@ class WhereNow:
         drafts = [Draft(KIND, KEY, {"answers": answers}, self.participant_id, f"{attempt}-answers")]
         name = self.identity.chosen()
         if display_name(self.store, self.participant_id) != name:
-            drafts.append(profile_draft(self.participant_id, name, f"{attempt}-profile"))
+            drafts.append(profile_draft(self.store, self.participant_id, name, f"{attempt}-profile"))
         record = self.store.save_all(drafts)[0]  # answers and name land together or not at all
         versions = len(self.store.history(KIND, KEY, self.participant_id))
         again = "" if versions == 1 else f" (version {versions}; earlier versions are kept)"

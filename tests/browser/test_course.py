@@ -104,7 +104,9 @@ def _answer(page, values: list[int], text: str) -> None:
 
 def test_evaluation_from_before_we_begin_to_how_the_day_went(workshop, new_context):
     store = Store(workshop.db_url)
-    for i in range(5):  # five colleagues who answered on their own devices
+    # Four colleagues who answered on their own devices: the person below makes five, one whole
+    # block, so the figures and next steps count them all (they are released five at a time).
+    for i in range(4):
         pid = store.participant_for_token(f"colleague-{i}")
         store.save(
             evaluation_ui.KIND,
@@ -146,5 +148,5 @@ def test_evaluation_from_before_we_begin_to_how_the_day_went(workshop, new_conte
     with facilitator.expect_download() as caught:
         facilitator.get_by_role("button", name="Download the day's record (Excel)").click()
     book = load_workbook(io.BytesIO(caught.value.path().read_bytes()))
-    assert book["Evaluation"].max_row >= 7  # header + at least six people
+    assert book["Evaluation"].max_row >= 6  # header + at least five people
     assert "People" in book.sheetnames

@@ -1,0 +1,46 @@
+"""Plain text: what every piece of text people type or import is reduced to, and what exports write.
+
+Control characters (``\\x01``, escape ``\\x1b`` ...) have no place in a name or an answer:
+they cannot be shown, and XML (so XLSX and DOCX) cannot hold them at all, so one of them
+would break the day's record. :func:`clean_text` is applied where text enters (each
+form's check, the importers, the store's last line of defence); :func:`without_controls`
+is what every exporter applies to what it writes, so text saved before this rule (or
+slipping past it) still exports. Pure core.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+#: C0 controls other than tab, newline and carriage return; DEL and the C1 controls; lone
+#: surrogates; and the two non-characters U+FFFE/U+FFFF. XML 1.0 forbids all but DEL/C1.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters (tab, newline and carriage return are kept)."""
+    return _CONTROL.sub("", text)
+
+
+def clean_text(value: str) -> str:
+    """Trim, normalise line endings and drop control characters other than newline and tab."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return without_controls(value).strip()
+
+
+def clean_line(value: str) -> str:
+    """One line of text (a name): :func:`clean_text`, with every run of spaces made one space."""
+    return " ".join(clean_text(value).split())
+
+
+def scrubbed(data: Any) -> Any:
+    """``data`` (JSON shapes) with control characters removed from every string, keys included."""
+    if isinstance(data, str):
+        return without_controls(data)
+    if isinstance(data, Mapping):
+        return {scrubbed(k) if isinstance(k, str) else k: scrubbed(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [scrubbed(v) for v in data]
+    return data
