@@ -229,8 +229,8 @@ def _put(specials: tuple, s: int | None, group: tuple) -> tuple:
 def block_problems(learners, rules, settings) -> dict[int | None, tuple[BoundProblem, list[str]]]:
     """Each block (a year group when years are kept apart) as a :class:`BoundProblem`, with its
     learner ids in the problem's age order. Sizes as the search makes them (locks may add groups)."""
-    from smlkit.age_split import block_sizes
-    from smlkit.grouping_rules import APART, build_units
+    from smlkit.groups.age_split import block_sizes
+    from smlkit.groups.rules import APART, build_units
 
     blocks: dict[int | None, list] = {}
     for learner in learners:

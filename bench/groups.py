@@ -40,11 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from smlkit.age_split import block_sizes, optimal_split  # noqa: E402
-from smlkit.group_report import broken_rules, quality_report  # noqa: E402
-from smlkit.grouping_rules import APART, LOCK, TOGETHER, Rules, Settings  # noqa: E402
-from smlkit.groups import Group, Plan, form_groups  # noqa: E402
-from smlkit.synthetic_school import synthetic_school  # noqa: E402
+from smlkit.groups.age_split import block_sizes, optimal_split  # noqa: E402
+from smlkit.groups.forming import Group, Plan, form_groups  # noqa: E402
+from smlkit.groups.report import broken_rules, quality_report  # noqa: E402
+from smlkit.groups.rules import APART, LOCK, TOGETHER, Rules, Settings  # noqa: E402
+from smlkit.groups.synthetic import synthetic_school  # noqa: E402
 
 ON = date(2025, 1, 15)
 MONTH = 365.25 / 12
@@ -157,7 +157,7 @@ def cpsat(learners, rules: Rules, settings: Settings, limit: float, workers: int
 
 
 def cpsat_rule_breaks(groups, school, rules, settings) -> int:
-    from smlkit.groups import with_mentors
+    from smlkit.groups.forming import with_mentors
 
     by_id = {learner.id: learner for learner in school.learners}
     with_m, conflicts = with_mentors(groups, by_id, rules, school.mentors)

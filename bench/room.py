@@ -53,12 +53,13 @@ sys.path.insert(0, str(ROOT))
 
 from widget_client import Jar, PageError, WidgetPage  # noqa: E402
 
-from smlkit import content, room  # noqa: E402
-from smlkit.server import voila_config  # noqa: E402
-from smlkit.store import Store  # noqa: E402
-from smlkit.ui import agreement_records  # noqa: E402
-from smlkit.ui.where_now import KEY as WHERE_KEY  # noqa: E402
-from smlkit.ui.where_now import KIND as WHERE_KIND  # noqa: E402
+from smlkit import library as content  # noqa: E402
+from smlkit.agreements import records as agreement_records  # noqa: E402
+from smlkit.serve.server import voila_config  # noqa: E402
+from smlkit.storage.store import Store  # noqa: E402
+from smlkit.ui.course.where_now import KEY as WHERE_KEY  # noqa: E402
+from smlkit.ui.course.where_now import KIND as WHERE_KIND  # noqa: E402
+from smlkit.wall import records as room  # noqa: E402
 
 ARGS = [
     "--no-sandbox",

@@ -31,8 +31,8 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from smlkit import content  # noqa: E402
-from smlkit.server import voila_config  # noqa: E402
+from smlkit import library as content  # noqa: E402
+from smlkit.serve.server import voila_config  # noqa: E402
 
 ARGS = [
     "--no-sandbox",

@@ -31,8 +31,8 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from smlkit import room  # noqa: E402
-from smlkit.store import Store  # noqa: E402
+from smlkit.storage.store import Store  # noqa: E402
+from smlkit.wall import records as room  # noqa: E402
 from tests.browser.workshop_server import start_workshop, stop_workshop  # noqa: E402
 from tests.conftest import LAUNCH_ARGS  # noqa: E402
 

@@ -19,7 +19,7 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(db_url: str):
-    from smlkit.store import Store
+    from smlkit.storage.store import Store
 
     return Store(db_url)
 

@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smlkit import content
-from smlkit.agreement import (
+from smlkit import library as content
+from smlkit.agreements.changes import describe_changes
+from smlkit.agreements.check import blocking, can_sign, check, for_place, place
+from smlkit.agreements.data import from_dict, to_dict
+from smlkit.agreements.model import (
     QUESTIONS,
     SECTION_IDS,
     Goal,
@@ -23,11 +26,8 @@ from smlkit.agreement import (
     review_dates,
     sign,
 )
-from smlkit.agreement_changes import describe_changes
-from smlkit.agreement_check import blocking, can_sign, check, for_place, place
-from smlkit.agreement_data import from_dict, to_dict
 from smlkit.errors import ValidationError
-from smlkit.plain_text import without_controls
+from smlkit.text import without_controls
 
 
 @pytest.fixture(scope="module")

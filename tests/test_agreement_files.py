@@ -11,11 +11,14 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
-from smlkit import cli, content
-from smlkit.agreement import Goal, Learner, LearningAgreement, Sections, sign
-from smlkit.agreement_check import blocking, check
+from smlkit import library as content
+from smlkit.agreements.check import blocking, check
+from smlkit.agreements.files import docx as agreement_docx
+from smlkit.agreements.files import markdown as agreement_markdown
+from smlkit.agreements.files import yaml_json as agreement_files
+from smlkit.agreements.model import Goal, Learner, LearningAgreement, Sections, sign
+from smlkit.cli import main as cli
 from smlkit.errors import ConfigError, DataFileError
-from smlkit.io import agreement_docx, agreement_files, agreement_markdown
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script> **bold** | =SUM(A1)'
 SAMPLES = {p.name: p for p in content.sample_agreement_paths()}

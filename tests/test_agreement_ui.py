@@ -10,14 +10,14 @@ import ipywidgets as widgets
 import pytest
 from openpyxl import load_workbook
 
-from smlkit.access import new_token
+from smlkit.access.tokens import new_token
+from smlkit.access.visitor import Visitor
+from smlkit.agreements import records
 from smlkit.errors import StoreBusyError
-from smlkit.io import day_record
-from smlkit.ui import agreement_records as records
-from smlkit.ui.autosave import Autosave
-from smlkit.ui.identity import set_display_name
-from smlkit.ui.my_agreement import MyAgreement
-from smlkit.visitor import Visitor
+from smlkit.exports import day_record
+from smlkit.ui.agreements.my_agreement import MyAgreement
+from smlkit.ui.kit.autosave import Autosave
+from smlkit.ui.kit.identity import set_display_name
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -97,7 +97,7 @@ def test_typing_is_saved_after_a_pause_and_comes_back(store, clock):
 def test_a_pending_draft_is_saved_when_the_kernel_ends(store, clock):
     page = open_page(store, clock)
     page.form.sections["been"].value = "Twenty years in primary schools"
-    from smlkit.ui import autosave
+    from smlkit.ui.kit import autosave
 
     autosave._flush_all_on_exit()  # what atexit runs when Voila shuts the kernel down
     assert versions(store, page)[-1].data["agreement"]["sections"]["been"] == "Twenty years in primary schools"
@@ -239,7 +239,7 @@ def test_the_room_list_names_people_only_as_they_chose(store, clock):
 
 
 def test_the_days_record_has_a_learning_agreements_sheet_and_erasure_removes_it(store, clock):
-    assert ("Learning agreements", "smlkit.ui.agreement_records:export_rows") in day_record.SHEETS
+    assert ("Learning agreements", "smlkit.agreements.records:export_rows") in day_record.SHEETS
     page = open_page(store, clock)
     set_display_name(store, page.participant_id, "Priya")
     page.form.add_goal().fields["what"].value = "=HYPERLINK(evil)"
@@ -271,7 +271,7 @@ def test_a_process_that_ends_saves_its_pending_draft(tmp_path):
     script = tmp_path / "kernel.py"
     marker = tmp_path / "saved.txt"
     script.write_text(
-        "from smlkit.ui.autosave import Autosave\n"
+        "from smlkit.ui.kit.autosave import Autosave\n"
         f"a = Autosave(lambda: open({str(marker)!r}, 'w').write('saved'), delay=60, max_wait=60)\n"
         "a.touch()\n",
         encoding="utf-8",

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from smlkit import cli
+from smlkit.cli import main as cli
 
 
 @pytest.mark.parametrize(

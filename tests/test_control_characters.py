@@ -14,25 +14,28 @@ from datetime import UTC, date, datetime
 from docx import Document
 from openpyxl import load_workbook
 
-from smlkit import cli, content, room
-from smlkit.agreement import Learner, LearningAgreement, Parties, sign
-from smlkit.agreement_data import from_dict, to_dict
-from smlkit.grouping_rules import Rules, Settings
-from smlkit.groups import Group, Plan
-from smlkit.io import day_record
-from smlkit.io.agreement_docx import render
-from smlkit.io.group_files import groups_csv, groups_xlsx
-from smlkit.io.roster import read_roster
-from smlkit.io.spreadsheet import csv_bytes, xlsx_bytes
-from smlkit.learners import Learner as Pupil
-from smlkit.review import check_note
-from smlkit.store import Store
-from smlkit.store import records as records_table
-from smlkit.ui import agreement_records, scenario_records
-from smlkit.ui.agreement_form import AgreementForm
-from smlkit.ui.identity import display_name
-from smlkit.ui.where_now import KEY, KIND
-from smlkit.wall import RoomState
+from smlkit import library as content
+from smlkit.agreements import records as agreement_records
+from smlkit.agreements.data import from_dict, to_dict
+from smlkit.agreements.files.docx import render
+from smlkit.agreements.model import Learner, LearningAgreement, Parties, sign
+from smlkit.cli import main as cli
+from smlkit.content.spreadsheet import csv_bytes, xlsx_bytes
+from smlkit.exports import day_record
+from smlkit.groups.files.plans import groups_csv, groups_xlsx
+from smlkit.groups.files.roster import read_roster
+from smlkit.groups.forming import Group, Plan
+from smlkit.groups.learners import Learner as Pupil
+from smlkit.groups.rules import Rules, Settings
+from smlkit.review.instrument import check_note
+from smlkit.scenarios import records as scenario_records
+from smlkit.storage.store import Store
+from smlkit.storage.store import records as records_table
+from smlkit.ui.agreements.form import AgreementForm
+from smlkit.ui.course.where_now import KEY, KIND
+from smlkit.ui.kit.identity import display_name
+from smlkit.wall import records as room
+from smlkit.wall.board import RoomState
 
 CONTROLS = "\x01\x1b\x00\x7f\x85\ud800\ufffe"
 NAME = f"Sam{CONTROLS} Jones"

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from smlkit import cli, content, timetable
+from smlkit import library as content
+from smlkit.cli import main as cli
+from smlkit.content.paths import data_dir, notebooks_dir
+from smlkit.course import timetable
+from smlkit.course.programme import clock_of
 from smlkit.errors import DataFileError, ValidationError
-from smlkit.paths import data_dir, notebooks_dir
-from smlkit.programme import clock_of
-from smlkit.scenario_library import load_library
-from smlkit.ui.rehearsal import for_track
+from smlkit.scenarios.files import load_library
+from smlkit.ui.scenarios.rehearsal import for_track
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -155,7 +157,7 @@ def test_each_dashboard_opens_with_its_course_title_as_the_page_heading(course):
 
 
 def test_the_wall_offers_the_sequence_for_the_session_running_now(course):
-    from smlkit.programme import wall_sequence_at
+    from smlkit.course.programme import wall_sequence_at
 
     sequences = {s.id for s in content.prompts().sequences}
     for programme in course.programmes:
@@ -182,7 +184,7 @@ def test_the_facilitator_guide_follows_the_plans_timetables(course):
 
 
 def test_each_track_shows_its_own_sample_agreements(course):
-    from smlkit.ui.agreement_samples import samples_for, samples_html
+    from smlkit.ui.agreements.samples import samples_for, samples_html
 
     primary, secondary = course.track("primary"), course.track("secondary")
     assert [sid for sid, _a in samples_for(primary)] == list(primary.sample_agreements)

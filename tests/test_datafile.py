@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from smlkit import content, datafile
+from smlkit import library as content
+from smlkit.content import datafile
 from smlkit.errors import DataFileError
 
 

@@ -1,6 +1,6 @@
 """Two breakdowns side by side: the check always ends, and no small group can be worked out.
 
-The checker here is independent of :mod:`smlkit.disclosure`'s graph search: it lists every
+The checker here is independent of :mod:`smlkit.people.disclosure`'s graph search: it lists every
 group of atoms (department × role classes) and asks, by plain linear algebra over the
 cells an attacker sees, whether that group's size is a combination of them.
 """
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smlkit.budget import Budget
-from smlkit.disclosure import hidden_cells, smallest_exposure
 from smlkit.errors import AnalysisTooLong, SmlkitError
+from smlkit.people.budget import Budget
+from smlkit.people.disclosure import hidden_cells, smallest_exposure
 
 from .deadline import deadline
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from smlkit.ui.download import link_html, safe_filename
+from smlkit.ui.kit.download import link_html, safe_filename
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from smlkit import evaluation
-from smlkit.io.day_record import day_workbook
-from smlkit.ui import evaluation as ui
-from smlkit.visitor import Visitor
+from smlkit.access.visitor import Visitor
+from smlkit.course import evaluation
+from smlkit.exports.day_record import day_workbook
+from smlkit.ui.course import evaluation as ui
 
 STATEMENTS = evaluation.CONFIDENCE
 

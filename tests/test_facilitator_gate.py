@@ -8,17 +8,17 @@ import time
 import ipywidgets as widgets
 import pytest
 
-from smlkit import room
-from smlkit.access import new_token
-from smlkit.ui import review_records
-from smlkit.ui.debrief import Debrief
-from smlkit.ui.evaluation import EvaluationResults
-from smlkit.ui.learning_groups import KIND as GROUPS_KIND
-from smlkit.ui.learning_groups import LearningGroups
-from smlkit.ui.meeting_clock import MeetingClockPage
-from smlkit.ui.review_explorer import ReviewExplorer
-from smlkit.ui.wall import Wall
-from smlkit.visitor import Visitor
+from smlkit.access.tokens import new_token
+from smlkit.access.visitor import Visitor
+from smlkit.review import records as review_records
+from smlkit.ui.course.evaluation import EvaluationResults
+from smlkit.ui.groups.learning_groups import KIND as GROUPS_KIND
+from smlkit.ui.groups.learning_groups import LearningGroups
+from smlkit.ui.groups.meeting_clock import MeetingClockPage
+from smlkit.ui.review.explorer import ReviewExplorer
+from smlkit.ui.scenarios.debrief import Debrief
+from smlkit.ui.wall.console import Wall
+from smlkit.wall import records as room
 
 PAGES = {
     "wall": Wall,

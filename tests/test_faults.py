@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from smlkit.errors import StoreBusyError
-from smlkit.store import Draft, Store
-from smlkit.ui.forms import Form, text_field
+from smlkit.storage.store import Draft, Store
+from smlkit.ui.kit.forms import Form, text_field
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_full_disk_is_a_clear_busy_error_and_nothing_is_half_written(tiny_store)
 def test_locked_database_is_reported_busy_then_works_again(db_url, monkeypatch):
     monkeypatch.setenv("SMLKIT_DB_BUSY_MS", "200")
     path = db_url.removeprefix("sqlite:///")
-    from smlkit import database
+    from smlkit.storage import database
 
     database.forget_engine(db_url)  # a fresh engine picks up the short busy timeout
     store = Store(db_url)

@@ -15,10 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smlkit import cli, content, scenario_library
+from smlkit import library as content
+from smlkit.cli import main as cli
+from smlkit.content.paths import data_dir
 from smlkit.errors import SmlkitError
-from smlkit.paths import data_dir
-from smlkit.store import Store
+from smlkit.scenarios import files as scenario_library
+from smlkit.storage.store import Store
 
 FRAGMENTS = [
     "",
@@ -292,7 +294,7 @@ def roster_text(draw) -> str:
 @SETTINGS
 @given(text=roster_text())
 def test_a_damaged_roster_imports_lists_bad_rows_or_says_what_is_wrong(text):
-    from smlkit.io.roster import read_roster
+    from smlkit.groups.files.roster import read_roster
 
     try:
         roster = read_roster(text.encode("utf-8", "surrogatepass"), "class.csv")
@@ -309,7 +311,7 @@ def test_a_damaged_roster_imports_lists_bad_rows_or_says_what_is_wrong(text):
 @SETTINGS
 @given(data=st.binary(max_size=400))
 def test_binary_garbage_as_a_roster_is_a_clear_error(data):
-    from smlkit.io.roster import read_roster
+    from smlkit.groups.files.roster import read_roster
 
     for name in ("class.csv", "class.xlsx"):
         try:
@@ -321,9 +323,9 @@ def test_binary_garbage_as_a_roster_is_a_clear_error(data):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=roster_text())
 def test_a_failed_roster_upload_changes_nothing_saved(store, text):
-    from smlkit.access import new_token
-    from smlkit.ui.learning_groups import LearningGroups
-    from smlkit.visitor import Visitor
+    from smlkit.access.tokens import new_token
+    from smlkit.access.visitor import Visitor
+    from smlkit.ui.groups.learning_groups import LearningGroups
 
     dashboard = LearningGroups()
     dashboard.start(Visitor(new_token(), is_facilitator=True), store=store)
@@ -340,7 +342,7 @@ def test_a_failed_roster_upload_changes_nothing_saved(store, text):
 @SETTINGS
 @given(text=mutated(AGREEMENT))
 def test_a_damaged_agreement_file_imports_or_names_the_field(text):
-    from smlkit.io import agreement_files
+    from smlkit.agreements.files import yaml_json as agreement_files
 
     try:
         agreement = agreement_files.parse(text, "mine.yaml")

@@ -23,10 +23,10 @@ sys.path.insert(0, str(BENCH))
 
 from group_bound import BoundProblem, block_problems, rule_bound  # noqa: E402
 
-from smlkit.age_split import block_sizes  # noqa: E402
-from smlkit.grouping_rules import Settings  # noqa: E402
-from smlkit.groups import form_groups  # noqa: E402
-from smlkit.synthetic_school import synthetic_learners, synthetic_mentors, synthetic_rules, synthetic_school  # noqa: E402
+from smlkit.groups.age_split import block_sizes  # noqa: E402
+from smlkit.groups.forming import form_groups  # noqa: E402
+from smlkit.groups.rules import Settings  # noqa: E402
+from smlkit.groups.synthetic import synthetic_learners, synthetic_mentors, synthetic_rules, synthetic_school  # noqa: E402
 
 ON = date(2025, 1, 15)
 FAR = 10**9

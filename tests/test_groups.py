@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smlkit.errors import ValidationError
-from smlkit.group_report import broken_rules, explain, quality_report
-from smlkit.grouping_rules import APART, LOCK, PREFER, TOGETHER, Rule, Rules, Settings
-from smlkit.groups import form_groups
-from smlkit.learners import Learner, Mentor
-from smlkit.regrouping import regroup
-from smlkit.synthetic_school import synthetic_learners, synthetic_school
+from smlkit.groups.forming import form_groups
+from smlkit.groups.learners import Learner, Mentor
+from smlkit.groups.regrouping import regroup
+from smlkit.groups.report import broken_rules, explain, quality_report
+from smlkit.groups.rules import APART, LOCK, PREFER, TOGETHER, Rule, Rules, Settings
+from smlkit.groups.synthetic import synthetic_learners, synthetic_school
 
 ON = date(2025, 1, 15)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from smlkit import cli
+from smlkit.cli import main as cli
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "groups"
 ROSTER = str(DATA / "primary-years-5-6.csv")

@@ -8,8 +8,8 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Cm
 
-from smlkit import cli
-from smlkit.io.handout import Sheet, read_sheet, to_docx
+from smlkit.cli import main as cli
+from smlkit.exports.handouts import Sheet, read_sheet, to_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 

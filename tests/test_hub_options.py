@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from smlkit import cli, hub
+from smlkit.access import hub
+from smlkit.access.visitor import current_visitor
+from smlkit.cli import main as cli
 from smlkit.errors import ConfigError
-from smlkit.visitor import current_visitor
 
 HUB_ENV = {
     "JUPYTERHUB_USER": "alice",
@@ -153,7 +154,7 @@ def test_on_its_own_the_visitor_still_comes_from_cookies(monkeypatch):
 
 
 def test_a_standalone_server_clears_hub_identity_for_its_kernels(tmp_path, monkeypatch):
-    from smlkit.server import WorkshopOptions, build_app
+    from smlkit.serve.server import WorkshopOptions, build_app
 
     for name in ("SMLKIT_DB", "SMLKIT_FACILITATOR_KEY", "JUPYTER_PATH"):
         monkeypatch.setenv(name, "")

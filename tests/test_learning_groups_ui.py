@@ -6,10 +6,10 @@ import io
 
 from openpyxl import load_workbook
 
-from smlkit.access import new_token
-from smlkit.io.day_record import day_workbook
-from smlkit.ui.learning_groups import KIND, LearningGroups, export_rows
-from smlkit.visitor import Visitor
+from smlkit.access.tokens import new_token
+from smlkit.access.visitor import Visitor
+from smlkit.exports.day_record import day_workbook
+from smlkit.ui.groups.learning_groups import KIND, LearningGroups, export_rows
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from smlkit.access.visitor import Visitor
 from smlkit.errors import ValidationError
-from smlkit.meeting_plan import MeetingClock, clock_text, plan_meeting
-from smlkit.ui.meeting_clock import MeetingClockPage
-from smlkit.visitor import Visitor
+from smlkit.groups.meetings import MeetingClock, clock_text, plan_meeting
+from smlkit.ui.groups.meeting_clock import MeetingClockPage
 
 
 def test_time_is_shared_equally_with_check_in_and_close():

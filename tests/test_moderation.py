@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from smlkit import content
-from smlkit.moderation import Decision, WordFilter, state_of, states
+from smlkit import library as content
+from smlkit.wall.moderation import Decision, WordFilter, state_of, states
 
 FILTER = WordFilter.from_lines(["# comment", "darn", "blast*", ""])
 

@@ -12,9 +12,10 @@ import tornado.web
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from smlkit import page_request, visitor
-from smlkit.access import PARTICIPANT_COOKIE
-from smlkit.page_request import PROOF_HEADER, PageRequests, PageRequestSocket, kernel_proof
+from smlkit.access import visitor
+from smlkit.access.tokens import PARTICIPANT_COOKIE
+from smlkit.serve import page_request
+from smlkit.serve.page_request import PROOF_HEADER, PageRequests, PageRequestSocket, kernel_proof
 
 SECRET = "s" * 64
 

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smlkit import access
+from smlkit.access import tokens as access
 from smlkit.errors import ValidationError
-from smlkit.names import MAX_NAME, clean_display_name, pseudonyms
-from smlkit.prompts import Prompt, ScalePoint, check_answer, clean_text
+from smlkit.people.names import MAX_NAME, clean_display_name, pseudonyms
+from smlkit.wall.prompts import Prompt, ScalePoint, check_answer, clean_text
 
 SCALE = Prompt(
     "s", "How much?", ("staff",), "scale", "t", "e", "src", points=tuple(ScalePoint(i, str(i)) for i in range(1, 6))
@@ -88,7 +88,7 @@ def test_a_session_token_works_until_it_expires_and_only_with_its_keys_verifier(
 
 
 def test_a_visitor_whose_session_ends_may_no_longer_act_as_facilitator():
-    from smlkit.visitor import Visitor
+    from smlkit.access.visitor import Visitor
 
     who = Visitor("t", is_facilitator=True, facilitator_until=2_000.0)
     assert who.may_facilitate(now=1_999.0)

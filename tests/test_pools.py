@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from smlkit import content
+from smlkit import library as content
 from smlkit.errors import ConfigError
-from smlkit.server import PREHEAT_ENV, REFILL_ENV, voila_config
+from smlkit.serve.server import PREHEAT_ENV, REFILL_ENV, voila_config
 
 
 def pools(monkeypatch, preheat: str | None = None, refill: str | None = None) -> dict:

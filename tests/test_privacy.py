@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from smlkit import cli, privacy
+from smlkit.cli import main as cli
 from smlkit.errors import ValidationError
-from smlkit.store import Store
-from smlkit.ui.identity import set_display_name
-from smlkit.ui.where_now import KEY, KIND
+from smlkit.storage import privacy
+from smlkit.storage.store import Store
+from smlkit.ui.course.where_now import KEY, KIND
+from smlkit.ui.kit.identity import set_display_name
 
 
 def _person(store: Store, token: str, name: str | None, text: str) -> str:
@@ -106,7 +107,7 @@ def test_erased_text_is_gone_from_the_database_file_and_its_log(tmp_path):
     import os
     import stat
 
-    from smlkit.store import Store
+    from smlkit.storage.store import Store
 
     path = tmp_path / "day" / "workshop.sqlite"
     store = Store(f"sqlite:///{path}")

@@ -62,7 +62,7 @@ def test_notebooks_stay_thin():
 
 
 def test_every_course_dashboard_has_its_notebook():
-    from smlkit import content
+    from smlkit import library as content
 
     for dash in content.course().dashboards:
         assert (ROOT / "notebooks" / dash.notebook).is_file(), dash.notebook

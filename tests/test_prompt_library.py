@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from smlkit import cli, content
+from smlkit import library as content
+from smlkit.cli import main as cli
 from smlkit.errors import DataFileError, ValidationError
-from smlkit.prompts import KINDS, check_answer
+from smlkit.wall.prompts import KINDS, check_answer
 
 SEEDS = Path("/work/shared/seeds")
 LIBRARY = content.load_prompts()

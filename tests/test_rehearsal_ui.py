@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from smlkit import scenario_library
-from smlkit.access import new_token
-from smlkit.scenarios import Choice
-from smlkit.store import Store
-from smlkit.ui import scenario_records as records
-from smlkit.ui.debrief import Debrief
-from smlkit.ui.identity import set_display_name
-from smlkit.ui.rehearsal import Rehearsal
-from smlkit.visitor import Visitor
+from smlkit.access.tokens import new_token
+from smlkit.access.visitor import Visitor
+from smlkit.scenarios import files as scenario_library
+from smlkit.scenarios import records
+from smlkit.scenarios.model import Choice
+from smlkit.storage.store import Store
+from smlkit.ui.kit.identity import set_display_name
+from smlkit.ui.scenarios.debrief import Debrief
+from smlkit.ui.scenarios.rehearsal import Rehearsal
 
 CORPUS = Path(__file__).parent / "data" / "scenarios"
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smlkit.releases import Version, latest_release, releases
+from smlkit.people.releases import Version, latest_release, releases
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 

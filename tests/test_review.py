@@ -9,11 +9,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from smlkit import content
+from smlkit import library as content
 from smlkit.errors import DataFileError, ValidationError
-from smlkit.io.review_report import plan_docx, report_workbook
-from smlkit.review import LEADERSHIP, STAFF, Rating, Round, Sheet, check_sheet, new_round
-from smlkit.review_analysis import (
+from smlkit.review.analysis import (
     Dataset,
     breakdown,
     change_text,
@@ -23,10 +21,12 @@ from smlkit.review_analysis import (
     variation,
     view_gaps,
 )
-from smlkit.review_plan import MAX_ACTIONS, Action, ActionPlan, check_action, plan_from_data
-from smlkit.review_sample import BASELINE, FOLLOW_UP, sample_round
-from smlkit.review_scale import DONT_KNOW
-from smlkit.review_tables import SUPPRESSED, build_report, change_rows, heat_rows, respondent_row
+from smlkit.review.files import plan_docx, report_workbook
+from smlkit.review.instrument import LEADERSHIP, STAFF, Rating, Round, Sheet, check_sheet, new_round
+from smlkit.review.plan import MAX_ACTIONS, Action, ActionPlan, check_action, plan_from_data
+from smlkit.review.sample import BASELINE, FOLLOW_UP, sample_round
+from smlkit.review.scale import DONT_KNOW
+from smlkit.review.tables import SUPPRESSED, build_report, change_rows, heat_rows, respondent_row
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "review"
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'

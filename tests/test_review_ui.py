@@ -7,15 +7,16 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from smlkit import cli, content
-from smlkit.access import new_token
-from smlkit.io import day_record
-from smlkit.review_tables import report_tables
-from smlkit.store import Store
-from smlkit.ui import review_records as records
-from smlkit.ui.review_explorer import ReviewExplorer
-from smlkit.ui.review_rating import ReviewRating
-from smlkit.visitor import Visitor
+from smlkit import library as content
+from smlkit.access.tokens import new_token
+from smlkit.access.visitor import Visitor
+from smlkit.cli import main as cli
+from smlkit.exports import day_record
+from smlkit.review import records
+from smlkit.review.tables import report_tables
+from smlkit.storage.store import Store
+from smlkit.ui.review.explorer import ReviewExplorer
+from smlkit.ui.review.rating import ReviewRating
 
 from .deadline import deadline
 
@@ -260,7 +261,7 @@ def test_one_person_rating_an_element_few_others_rate_shows_it_hidden_not_a_hang
 
 
 def test_an_analysis_that_runs_out_of_time_says_so_and_shows_only_the_whole_school(store):
-    from smlkit.budget import Budget
+    from smlkit.people.budget import Budget
 
     for department in ("Science", "English"):
         for _ in range(5):

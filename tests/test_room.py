@@ -6,9 +6,10 @@ import threading
 
 import pytest
 
-from smlkit import content, room
+from smlkit import library as content
 from smlkit.errors import ValidationError
-from smlkit.store import Store
+from smlkit.storage.store import Store
+from smlkit.wall import records as room
 
 LIBRARY = content.prompts()
 TEXT = LIBRARY.get("know-sentence")

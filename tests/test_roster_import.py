@@ -10,10 +10,10 @@ import pytest
 from openpyxl import Workbook
 
 from smlkit.errors import DataFileError
-from smlkit.grouping_rules import APART, LOCK
-from smlkit.groups import form_groups
-from smlkit.io.group_files import groups_csv, groups_xlsx, read_rules
-from smlkit.io.roster import parse_date, read_mentors, read_roster
+from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
+from smlkit.groups.files.roster import parse_date, read_mentors, read_roster
+from smlkit.groups.forming import form_groups
+from smlkit.groups.rules import APART, LOCK
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "groups"
 ON = date(2026, 11, 23)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from smlkit import cli, scenario_library
+from smlkit.cli import main as cli
+from smlkit.scenarios import files as scenario_library
 
 CORPUS = Path(__file__).parent / "data" / "scenarios"
 BROKEN = sorted(p for p in CORPUS.glob("*.yaml") if p.name != "valid.yaml")

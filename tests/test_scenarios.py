@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from smlkit import content, scenario_library
+from smlkit import library as content
 from smlkit.errors import ValidationError
-from smlkit.scenarios import (
+from smlkit.scenarios import files as scenario_library
+from smlkit.scenarios.model import (
     Choice,
     Ending,
     Node,

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from smlkit import content, scenario_library
-from smlkit.paths import data_dir
-from smlkit.scenarios import Ending, Node, Progress, choose, mark_asked, needs_answer, position, route_to
+from smlkit import library as content
+from smlkit.content.paths import data_dir
+from smlkit.scenarios import files as scenario_library
+from smlkit.scenarios.model import Ending, Node, Progress, choose, mark_asked, needs_answer, position, route_to
 
 FOLDER = data_dir() / "scenarios"
 FILES = sorted(FOLDER.glob("*.yaml"))
@@ -97,7 +98,7 @@ def test_the_authoring_template_passes_the_checker_and_the_guide_lists_the_princ
 
 
 def test_the_list_command_shows_what_the_rehearsal_offers(capsys):
-    from smlkit import cli
+    from smlkit.cli import main as cli
 
     assert cli.main(["scenarios", "list"]) == 0
     out = capsys.readouterr().out

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from smlkit.errors import StoreError
-from smlkit.store import MIGRATIONS, SCHEMA_VERSION, Store, normalise_url
+from smlkit.storage.store import MIGRATIONS, SCHEMA_VERSION, Store, normalise_url
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_schema_version_is_recorded_and_reopening_keeps_data(any_db_url):
 def test_a_database_from_the_first_schema_is_migrated_on_start_with_its_data(any_db_url):
     from datetime import datetime
 
-    from smlkit.store import _create_v1, participants, records, schema_version
+    from smlkit.storage.store import _create_v1, participants, records, schema_version
 
     engine = sa.create_engine(any_db_url)
     with engine.begin() as conn:  # a workshop's database as smlkit's first release left it
@@ -201,8 +201,8 @@ def test_unwritable_location_is_a_clear_error(tmp_path):
 
 
 def test_a_version_too_large_to_keep_is_refused_and_nothing_is_stored(any_db_url):
-    from smlkit import store as store_module
     from smlkit.errors import QuotaError
+    from smlkit.storage import store as store_module
 
     store = Store(any_db_url)
     pid = store.participant_for_token("big")
@@ -214,8 +214,8 @@ def test_a_version_too_large_to_keep_is_refused_and_nothing_is_stored(any_db_url
 
 
 def test_one_person_cannot_fill_the_store_or_save_without_pause(any_db_url, monkeypatch):
-    from smlkit import store as store_module
     from smlkit.errors import QuotaError
+    from smlkit.storage import store as store_module
 
     store = Store(any_db_url)
     hog, other = store.participant_for_token("hog"), store.participant_for_token("other")

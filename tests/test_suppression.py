@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smlkit.errors import ValidationError
-from smlkit.suppression import minimum_group, publish, suppressed_across, suppressed_cells
+from smlkit.people.suppression import minimum_group, publish, suppressed_across, suppressed_cells
 
 
 def test_groups_under_five_are_hidden_by_default():

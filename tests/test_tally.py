@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smlkit.prompts import Prompt, ScalePoint
-from smlkit.respondents import NOT_GIVEN
-from smlkit.suppression import suppressed_cells
-from smlkit.tally import breakdown, tally, top_terms
-from smlkit.wall import Answer
+from smlkit.people.respondents import NOT_GIVEN
+from smlkit.people.suppression import suppressed_cells
+from smlkit.wall.board import Answer
+from smlkit.wall.prompts import Prompt, ScalePoint
+from smlkit.wall.tally import breakdown, tally, top_terms
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 SCALE = Prompt(

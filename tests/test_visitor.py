@@ -12,9 +12,9 @@ import pytest
 import tornado.web
 import tornado.websocket
 
-from smlkit import visitor
-from smlkit.access import PARTICIPANT_COOKIE
-from smlkit.hub import HUB_USER_ENV
+from smlkit.access import visitor
+from smlkit.access.hub import HUB_USER_ENV
+from smlkit.access.tokens import PARTICIPANT_COOKIE
 
 
 def _free_port() -> int:

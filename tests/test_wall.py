@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from smlkit.errors import ValidationError
-from smlkit.moderation import Decision, WordFilter
-from smlkit.wall import Answer, RoomState, moderate, state_from_data, visible_answers
+from smlkit.wall.board import Answer, RoomState, moderate, state_from_data, visible_answers
+from smlkit.wall.moderation import Decision, WordFilter
 
 FILTER = WordFilter.from_lines(["drat*", "blast"])
 NOW = datetime(2025, 1, 1, tzinfo=UTC)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
-from smlkit import content, room
-from smlkit.ui.answer_room import PREFER_NOT, AnswerRoom
-from smlkit.ui.forms import escape
-from smlkit.ui.prompt_fields import CheckboxGroup, PromptControl, RankingList
-from smlkit.ui.wall import Wall
-from smlkit.visitor import Visitor
+from smlkit import library as content
+from smlkit.access.visitor import Visitor
+from smlkit.ui.kit.forms import escape
+from smlkit.ui.kit.prompt_fields import CheckboxGroup, PromptControl, RankingList
+from smlkit.ui.wall.answer_room import PREFER_NOT, AnswerRoom
+from smlkit.ui.wall.console import Wall
+from smlkit.wall import records as room
 
 LIBRARY = content.prompts()
 
@@ -205,7 +206,7 @@ def test_a_second_person_cannot_post_under_a_name_someone_else_uses_today(store,
 
 def test_the_kernel_refuses_a_taken_name_whatever_the_page_sends(store):
     from smlkit.errors import ValidationError
-    from smlkit.ui.identity import profile_draft, set_display_name
+    from smlkit.ui.kit.identity import profile_draft, set_display_name
 
     first, second = store.participant_for_token("a"), store.participant_for_token("b")
     set_display_name(store, first, "Priya")
@@ -218,7 +219,7 @@ def test_the_kernel_refuses_a_taken_name_whatever_the_page_sends(store):
 
 
 def test_two_people_who_got_the_same_name_anyway_are_told_apart_on_the_wall(store, wall):
-    from smlkit.ui.identity import PROFILE_KEY, PROFILE_KIND
+    from smlkit.ui.kit.identity import PROFILE_KEY, PROFILE_KIND
 
     open_question(wall, "know-sentence")
     pages = [participant(store, f"p{i}") for i in range(2)]
@@ -233,9 +234,9 @@ def test_two_people_who_got_the_same_name_anyway_are_told_apart_on_the_wall(stor
 
 
 def test_where_now_and_my_agreement_refuse_a_taken_name_beside_the_name_field(store):
-    from smlkit.ui.identity import set_display_name
-    from smlkit.ui.my_agreement import MyAgreement
-    from smlkit.ui.where_now import KEY, KIND, WhereNow
+    from smlkit.ui.agreements.my_agreement import MyAgreement
+    from smlkit.ui.course.where_now import KEY, KIND, WhereNow
+    from smlkit.ui.kit.identity import set_display_name
 
     set_display_name(store, store.participant_for_token("first"), "Jo")
     page = WhereNow()

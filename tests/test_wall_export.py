@@ -8,12 +8,13 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from smlkit import content, room
+from smlkit import library as content
+from smlkit.content.spreadsheet import csv_bytes, safe_cell, xlsx_bytes
 from smlkit.errors import ValidationError
-from smlkit.io import wall_answers
-from smlkit.io.spreadsheet import csv_bytes, safe_cell, xlsx_bytes
-from smlkit.ui.identity import set_display_name
-from smlkit.ui.wall import export_rows
+from smlkit.ui.kit.identity import set_display_name
+from smlkit.ui.wall.console import export_rows
+from smlkit.wall import files as wall_answers
+from smlkit.wall import records as room
 
 LIBRARY = content.prompts()
 TEXT = LIBRARY.get("know-sentence")

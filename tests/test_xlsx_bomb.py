@@ -13,13 +13,13 @@ import time
 
 import pytest
 
-from smlkit import cli
-from smlkit.access import new_token
+from smlkit.access.tokens import new_token
+from smlkit.access.visitor import Visitor
+from smlkit.cli import main as cli
+from smlkit.content import table
 from smlkit.errors import DataFileError
-from smlkit.io import table
-from smlkit.io.roster import read_roster
-from smlkit.ui.learning_groups import LearningGroups
-from smlkit.visitor import Visitor
+from smlkit.groups.files.roster import read_roster
+from smlkit.ui.groups.learning_groups import LearningGroups
 
 from .deadline import deadline
 from .xlsx_bomb import roster_xlsx

@@ -92,10 +92,11 @@ PRIVILEGED_WORDS = (
 
 
 def _privileged_counts(db_url: str) -> dict[str, int]:
-    from smlkit import room
-    from smlkit.store import Store
-    from smlkit.ui import review_records, scenario_records
-    from smlkit.ui.learning_groups import KIND as GROUPS
+    from smlkit.review import records as review_records
+    from smlkit.scenarios import records as scenario_records
+    from smlkit.storage.store import Store
+    from smlkit.ui.groups.learning_groups import KIND as GROUPS
+    from smlkit.wall import records as room
 
     store = Store(db_url)
     kinds = (
@@ -161,7 +162,7 @@ def test_a_participant_cannot_load_or_save_the_leadership_view_by_widget_message
 
 
 def test_no_participant_page_has_a_facilitator_control_or_can_act_as_one(workshop):
-    from smlkit import content
+    from smlkit import library as content
 
     pages = [d.notebook for d in content.course().dashboards if not d.needs_key]
     assert len(pages) >= 6
@@ -178,8 +179,8 @@ def test_no_participant_page_has_a_facilitator_control_or_can_act_as_one(worksho
 
 
 def test_an_oversized_draft_is_refused_and_the_page_goes_on_working(workshop):
-    from smlkit.store import Store
-    from smlkit.ui import agreement_records
+    from smlkit.agreements import records as agreement_records
+    from smlkit.storage.store import Store
 
     async def attack() -> tuple[str, str]:
         page = WidgetPage(workshop.url, Jar())

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from smlkit import content
-from smlkit.store import Store
-from smlkit.ui import evaluation as evaluation_ui
+from smlkit import library as content
+from smlkit.storage.store import Store
+from smlkit.ui.course import evaluation as evaluation_ui
 
 from .page_checks import axe_violations, describe, open_dashboard, screenshot
 

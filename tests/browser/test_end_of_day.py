@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from smlkit import cli
-from smlkit.io.day_record import SHEETS
-from smlkit.store import Store
+from smlkit.cli import main as cli
+from smlkit.exports.day_record import SHEETS
+from smlkit.storage.store import Store
 
 from .page_checks import open_dashboard
 

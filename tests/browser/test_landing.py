@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from smlkit import content
+from smlkit import library as content
 
 from .page_checks import axe_violations, describe, open_dashboard, screenshot
 

@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from smlkit.store import Store
-from smlkit.ui.agreement_records import KEY, KIND
+from smlkit.agreements.records import KEY, KIND
+from smlkit.storage.store import Store
 
 from .page_checks import axe_violations, describe, screenshot
 

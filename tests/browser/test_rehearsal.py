@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from smlkit import scenario_library
-from smlkit.scenarios import Choice
-from smlkit.store import Store
-from smlkit.ui import scenario_records as records
+from smlkit.scenarios import files as scenario_library
+from smlkit.scenarios import records
+from smlkit.scenarios.model import Choice
+from smlkit.storage.store import Store
 
 from .page_checks import axe_violations, describe, open_dashboard, screenshot
 from .workshop_server import start_workshop, stop_workshop

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from smlkit import content, room
-from smlkit.names import clean_display_name
-from smlkit.store import Store
-from smlkit.ui.identity import set_display_name
-from smlkit.ui.prompt_chooser import short
+from smlkit import library as content
+from smlkit.people.names import clean_display_name
+from smlkit.storage.store import Store
+from smlkit.ui.kit.identity import set_display_name
+from smlkit.ui.wall.chooser import short
+from smlkit.wall import records as room
 
 from .page_checks import axe_violations, describe, open_dashboard, screenshot
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from smlkit.store import Store
-from smlkit.ui.where_now import KEY, KIND
+from smlkit.storage.store import Store
+from smlkit.ui.course.where_now import KEY, KIND
 
 from .page_checks import axe_violations, describe, open_dashboard, screenshot
 

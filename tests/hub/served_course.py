@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-from smlkit import content
-from smlkit.course import Course, Dashboard
+from smlkit import library as content
+from smlkit.course.plan import Course, Dashboard
 
 PLACEHOLDER = Dashboard(
     id="hub-test-room",
@@ -37,6 +37,6 @@ def facilitator_page(course: Course) -> Dashboard:
 if __name__ == "__main__":
     served = course_with_a_facilitator_page(content.course())
     content.course = lambda: served
-    from smlkit.cli import main
+    from smlkit.cli.main import main
 
     sys.exit(main())

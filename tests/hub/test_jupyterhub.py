@@ -13,9 +13,9 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from smlkit import content
-from smlkit.store import Store
-from smlkit.ui.where_now import KEY, KIND
+from smlkit import library as content
+from smlkit.storage.store import Store
+from smlkit.ui.course.where_now import KEY, KIND
 
 from ..browser.kernel_probe import code_runs_through_kernel_socket
 from ..browser.page_checks import axe_violations, describe, screenshot

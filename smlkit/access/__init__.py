@@ -1,0 +1,1 @@
+"""Who may see what: participant tokens, facilitator sessions, the visitor a kernel serves, the Hub."""

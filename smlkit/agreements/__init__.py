@@ -1,0 +1,1 @@
+"""Learning agreements: the five-question model, mentor feedback, versions, files and records."""

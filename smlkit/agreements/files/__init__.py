@@ -1,0 +1,1 @@
+"""Learning agreements as files: YAML and JSON, and printable Word and Markdown."""

@@ -1,0 +1,1 @@
+"""The ``smlkit`` command line: one module per command."""

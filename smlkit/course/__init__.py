@@ -1,0 +1,1 @@
+"""The course: the plan, programmes and tracks, the timetable and the evaluation."""

@@ -1,0 +1,1 @@
+"""What leaves the workbook as a whole: the day's record and the printable handouts."""

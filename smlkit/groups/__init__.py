@@ -1,0 +1,1 @@
+"""Learning groups: learners and mentors, forming groups by age under rules, meetings, rosters."""

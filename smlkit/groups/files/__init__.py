@@ -1,0 +1,1 @@
+"""Learning-group files: rosters and mentor lists in, rules in, groups out."""

@@ -1,0 +1,1 @@
+"""How people appear and are protected: chosen names, respondent groups, small-group suppression."""

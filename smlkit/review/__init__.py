@@ -1,0 +1,1 @@
+"""The heads' self-review: instrument, scale, analysis, action plan, reports and records."""

@@ -1,0 +1,1 @@
+"""Mentoring rehearsal: branching scenarios, their checks and files, the debrief and records."""

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy over SQLite or PostgreSQL, database URLs, a person's data and its erasure."""

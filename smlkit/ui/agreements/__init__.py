@@ -1,0 +1,1 @@
+"""The learning agreement page and its parts."""

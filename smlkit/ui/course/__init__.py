@@ -1,0 +1,1 @@
+"""The course's own forms: where are you now, and the evaluation."""

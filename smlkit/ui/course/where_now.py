@@ -1,0 +1,130 @@
+""" "Where are you now?": a participant's first reflection of the day.
+
+They choose how to appear, answer a 1–5 scale and a free-text prompt, and save.
+On reload their latest answers come back; every save is kept as a version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smlkit import library as content
+from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.errors import ValidationError
+from smlkit.storage.store import Draft, Store
+from smlkit.ui.kit.forms import READY_CLASS, Field, Form, clock, guarded, scale_field, text_field
+from smlkit.ui.kit.identity import IdentityChooser, display_name, profile_draft
+from smlkit.wall.prompts import Prompt, check_answer
+
+KIND = "reflection"
+KEY = "where-now"
+PROMPT_IDS = ("where-now-steering", "where-now-learning")
+
+
+def prompt_field(prompt: Prompt) -> Field:
+    if prompt.kind == "scale":
+        return scale_field(prompt.id, prompt.text, [(p.value, p.label) for p in prompt.points], hint=prompt.hint)
+    return text_field(prompt.id, prompt.text, hint=prompt.hint, multiline=True)
+
+
+class WhereNow:
+    """The dashboard. Build it (before anyone arrives), display it, then :meth:`start` it."""
+
+    def __init__(self) -> None:
+        library = content.prompts()
+        self.prompts = [library.get(pid) for pid in PROMPT_IDS]
+        self.identity = IdentityChooser()
+        self.answers = [prompt_field(p) for p in self.prompts]
+        self.form = Form([*self.identity.fields, *self.answers], save_label="Save my answers", name="where-now")
+        self.form.save_button.disabled = True
+        self.form.status.busy("Loading your answers…")
+        self.form.on_save(self.save)
+        self.store: Store | None = None
+        self.participant_id: str | None = None
+        guarded(self._open_store, lambda _exc: None)()  # before anyone arrives; retried in start()
+        self.widget = self.form.widget
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
+        """Find out who is here and bring back their latest answers."""
+        self.form.save_button.disabled = True
+
+        def begin() -> None:
+            who = visitor or current_visitor()
+            self.store = store or self.store or Store()
+            self.participant_id = self.store.participant_for_token(who.token)
+            self.identity.show(display_name(self.store, self.participant_id))
+            latest = self.store.latest(KIND, KEY, self.participant_id)
+            if latest is None:
+                self.form.status.clear()
+            else:
+                self._fill(latest.data.get("answers", {}))
+                self.form.status.ok(f"Welcome back. These are the answers you saved at {clock(latest.created_at)}.")
+            self.form.save_button.disabled = False
+            self.widget.add_class(READY_CLASS)
+
+        guarded(begin, self._could_not_start)()
+
+    def _open_store(self) -> None:
+        self.store = Store()
+
+    def _could_not_start(self, exc) -> None:
+        reason = exc.message if exc is not None else "the server had a problem"
+        self.form.status.problem(f"Your earlier answers could not be loaded ({reason}). Reload the page to try again.")
+
+    def _fill(self, answers: dict[str, Any]) -> None:
+        for field in self.answers:
+            if field.name in answers and answers[field.name] is not None:
+                field.value = answers[field.name]
+
+    def collect(self) -> tuple[dict[str, Any], list[ValidationError]]:
+        """The checked answers, and every problem found (in form order)."""
+        problems: list[ValidationError] = list(self.identity.problems())
+        answers: dict[str, Any] = {}
+        for prompt, field in zip(self.prompts, self.answers, strict=True):
+            try:
+                answers[prompt.id] = check_answer(prompt, field.value, required=prompt.kind == "scale")
+            except ValidationError as exc:
+                problems.append(exc)
+        return answers, problems
+
+    def save(self) -> None:
+        if self.store is None or self.participant_id is None:
+            raise ValidationError("The page is still loading; wait a moment, then save again.")
+        answers, problems = self.collect()
+        if problems:
+            self.form.show_errors(problems)
+            return
+        self.form.clear_errors()
+        attempt = self.form.attempt_id
+        drafts = [Draft(KIND, KEY, {"answers": answers}, self.participant_id, f"{attempt}-answers")]
+        name = self.identity.chosen()
+        if display_name(self.store, self.participant_id) != name:
+            drafts.append(profile_draft(self.store, self.participant_id, name, f"{attempt}-profile"))
+        record = self.store.save_all(drafts)[0]  # answers and name land together or not at all
+        versions = len(self.store.history(KIND, KEY, self.participant_id))
+        again = "" if versions == 1 else f" (version {versions}; earlier versions are kept)"
+        self.form.status.ok(f"Saved at {clock(record.created_at)}{again}. You can change your answers and save again.")
+
+
+def export_rows(store: Store) -> list[dict[str, Any]]:
+    """The room's latest "Where are you now?" answers, one row per participant, for the day's record."""
+    from smlkit.people.names import shown_as
+
+    rows = []
+    for record in store.latest_each(KIND, KEY):
+        answers = record.data.get("answers", {})
+        rows.append(
+            {
+                "participant id": record.participant_id,
+                "shown as": shown_as(display_name(store, record.participant_id)) if record.participant_id else "",
+                "saved at (UTC)": record.created_at.strftime("%Y-%m-%d %H:%M"),
+                "versions": len(store.history(KIND, KEY, record.participant_id)),
+                **{pid: answers.get(pid) for pid in PROMPT_IDS},
+            }
+        )
+    return rows

@@ -1,0 +1,1 @@
+"""The facilitator's learning-groups page and the meeting clock."""

@@ -1,0 +1,1 @@
+"""The building blocks every dashboard shares: fields, forms, downloads, autosave, gates."""

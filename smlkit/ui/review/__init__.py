@@ -1,0 +1,1 @@
+"""The school self-review: the rating form and the heads' explorer."""

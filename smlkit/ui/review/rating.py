@@ -1,0 +1,250 @@
+"""School self-review: a member of staff rates each element of the self-review.
+
+They may give their department and role from the school's lists, or prefer not to
+say (nothing else about them is asked), then for each element give a level on the school's scale (or "don't
+know"), an optional evidence note and a priority flag. Every save is a new version;
+on reload their latest sheet comes back. With the facilitator key, the same page
+records the leadership team's agreed view instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from smlkit import library as content
+from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.errors import AccessError, ValidationError
+from smlkit.review import records
+from smlkit.review.instrument import LEADERSHIP, MAX_NOTE, STAFF, Round, Sheet, check_sheet
+from smlkit.storage.store import Store
+from smlkit.ui.kit.forms import READY_CLASS, Field, Form, choice_field, clock, escape, guarded, html_block, text_field
+
+VIEWS = (("My own view, as a member of staff", STAFF), ("The leadership team's agreed view", LEADERSHIP))
+
+
+class ElementFields:
+    """The three inputs for one element: level, priority flag and evidence note."""
+
+    def __init__(self, element, options, label: str) -> None:
+        self.id = element.id
+        inline = label[:1].lower() + label[1:]  # "assessment for learning (DfES components)"
+        self.level = choice_field(f"{element.id}-level", f"How far has the school got with {inline}?", options)
+        self.priority = Field(
+            f"{element.id}-priority",
+            f"{label} should be a priority for us",
+            widgets.Checkbox(value=False, indent=False),
+        )
+        self.evidence = text_field(
+            f"{element.id}-evidence",
+            f"Evidence for your rating of {inline} (optional)",
+            hint=f"What you have seen that makes you say so. Up to {MAX_NOTE} characters.",
+            multiline=True,
+        )
+        self.evidence.control.rows = 2
+        heading = html_block(
+            f'<h3 class="smlkit-element-title">{escape(element.title)}</h3><p>{escape(element.description)}</p>',
+            "smlkit-element-intro",
+        )
+        self.box = widgets.VBox([heading, self.level.box, self.priority.box, self.evidence.box])
+        self.box.add_class("smlkit-panel")
+        self.box.add_class("smlkit-review-element")
+
+    @property
+    def fields(self) -> list[Field]:
+        return [self.level, self.priority, self.evidence]
+
+    def raw(self) -> dict[str, Any]:
+        return {"level": self.level.value, "priority": bool(self.priority.value), "evidence": self.evidence.value}
+
+    def fill(self, data: dict[str, Any] | None) -> None:
+        data = data or {}
+        allowed = {value for _label, value in self.level.control.options}
+        self.level.value = data.get("level") if data.get("level") in allowed else None
+        self.priority.value = bool(data.get("priority", False))
+        self.evidence.value = str(data.get("evidence") or "")
+
+
+class ReviewRating:
+    """The staff rating dashboard. Build it, display it, then :meth:`start` it."""
+
+    def __init__(self) -> None:
+        self.instrument = content.review_instrument()
+        self.school = content.review_school()
+        self.scale = content.review_scale(self.school.scale)
+        self.round: Round | None = None
+        self.intro = html_block("", "smlkit-review-intro")
+        # "Whose view?" exists only on a facilitator's page: it is built in start(), once the
+        # visitor is known, and never for a participant (whose kernel then has no such control).
+        self.view: Field | None = None
+        self.visitor: Visitor | None = None
+        no_choice = [("Prefer not to say", "")]
+        self.department = Field(
+            "department",
+            "Your department (optional)",
+            widgets.Dropdown(options=no_choice + [(d, d) for d in self.school.departments], value=""),
+        )
+        self.role = Field(
+            "role",
+            "Your role (optional)",
+            widgets.Dropdown(options=no_choice + [(r, r) for r in self.school.roles], value=""),
+        )
+        self.about = widgets.VBox([self.department.box, self.role.box])
+        options = list(self.scale.options())
+        labels = self.instrument.labels()
+        self.elements = [ElementFields(e, options, labels[e.id]) for e in self.instrument.elements]
+        by_id = {f.id: f for f in self.elements}
+        self.view_slot = widgets.VBox([])
+        sections: list[widgets.Widget] = [self.view_slot, self.about]
+        for framework in self.instrument.frameworks:
+            sections.append(
+                html_block(
+                    f'<h2 class="smlkit-framework-title">{escape(framework.title)}</h2>'
+                    f'<p>{escape(framework.summary)}</p><p class="smlkit-note">Source: {escape(framework.source)}</p>',
+                    "smlkit-framework",
+                )
+            )
+            sections += [by_id[e.id].box for e in framework.elements]
+        fields = [self.department, self.role, *(f for el in self.elements for f in el.fields)]
+        self.form = Form(fields, save_label="Save my ratings", name="review-rating")
+        # The form's own layout is one column of fields; ours adds headings between them.
+        summary, *_field_boxes, actions = self.form.widget.children
+        self.form.widget.children = [summary, *sections, actions]
+        self.form.save_button.disabled = True
+        self.form.status.busy("Loading your ratings…")
+        self.form.on_save(self.save)
+        self.store: Store | None = None
+        self.participant_id: str | None = None
+        self.widget = widgets.VBox([self.intro, self.form.widget])
+        self.widget.add_class("smlkit-review-rating")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
+        def begin() -> None:
+            who = visitor or current_visitor()
+            self.visitor = who
+            self.store = store or self.store or Store()
+            self.participant_id = self.store.participant_for_token(who.token)
+            self.round = records.current_round(self.store, self.school)
+            scale = content.review_scale(self.round.scale)
+            if scale != self.scale:  # the round is on another scale than the school's usual one
+                self.scale = scale
+                for element in self.elements:
+                    element.level.control.options = list(scale.options())
+                    element.level.value = None
+            self._show_intro()
+            if who.may_facilitate():
+                self._add_view_choice()
+            self._load()
+            self.form.save_button.disabled = False
+            self.widget.add_class(READY_CLASS)
+
+        guarded(begin, self._could_not_start)()
+
+    def _could_not_start(self, exc) -> None:
+        reason = exc.message if exc is not None else "the server had a problem"
+        self.form.status.problem(f"Your ratings could not be loaded ({reason}). Reload the page to try again.")
+
+    def _show_intro(self) -> None:
+        levels = "".join(
+            f"<li><strong>{lv.value} – {escape(lv.label)}</strong>: {escape(lv.descriptor)}</li>"
+            for lv in self.scale.levels
+        )
+        levels += (
+            f"<li><strong>{escape(self.scale.dont_know_label)}</strong>: {escape(self.scale.dont_know_descriptor)}</li>"
+        )
+        self.intro.value = (
+            f'<p class="smlkit-round">You are rating in the round <strong>{escape(self.round.name)}</strong> '
+            f"({escape(self.round.date)}) for {escape(self.school.name)}.</p>"
+            f'<h2>The scale</h2><ul class="smlkit-scale">{levels}</ul>'
+            f'<p class="smlkit-note">Scale: {escape(self.scale.source)}</p>'
+        )
+
+    def _add_view_choice(self) -> None:
+        self.view = choice_field("view", "Whose view are you recording?", list(VIEWS), value=STAFF)
+        self.view.control.observe(lambda _change: guarded(self._switch_view, self._could_not_start)(), names="value")
+        self.form.fields[self.view.name] = self.view
+        self.view_slot.children = [self.view.box]
+
+    @property
+    def leadership(self) -> bool:
+        return self.view is not None and self.view.value == LEADERSHIP
+
+    def _check_leadership_right(self) -> None:
+        """The leadership view is the facilitator's: checked again at the moment it is read or written."""
+        if self.leadership and (self.visitor is None or not self.visitor.may_facilitate()):
+            raise AccessError(
+                "Only the facilitator can record the leadership team's view, and your facilitator "
+                "session has ended. Sign in with the key again, then reload this page."
+            )
+
+    def _switch_view(self) -> None:
+        self._check_leadership_right()
+        self.about.layout.display = "none" if self.leadership else None
+        self.form.save_button.description = "Save the leadership view" if self.leadership else "Save my ratings"
+        self.form.clear_errors()
+        if self.store is not None and self.round is not None:
+            self._load()
+
+    def _latest(self):
+        if self.leadership:
+            self._check_leadership_right()
+            return self.store.latest(records.LEADERSHIP_KIND, self.round.id)
+        return self.store.latest(records.RATING, self.round.id, self.participant_id)
+
+    def _load(self) -> None:
+        latest = self._latest()
+        data = latest.data if latest is not None and isinstance(latest.data, dict) else {}
+        ratings = data.get("ratings") if isinstance(data.get("ratings"), dict) else {}
+        for element in self.elements:
+            element.fill(ratings.get(element.id))
+        if not self.leadership:
+            self.department.value = data.get("department") if data.get("department") in self.school.departments else ""
+            self.role.value = data.get("role") if data.get("role") in self.school.roles else ""
+        if latest is None:
+            self.form.status.clear()
+        else:
+            whose = "The leadership view was" if self.leadership else "These are the ratings you"
+            self.form.status.ok(f"Welcome back. {whose} saved at {clock(latest.created_at)}.")
+
+    def collect(self) -> tuple[Sheet, list[ValidationError]]:
+        data = {
+            "round": self.round.id if self.round else "",
+            "department": self.department.value,
+            "role": self.role.value,
+            "ratings": {element.id: element.raw() for element in self.elements},
+        }
+        return check_sheet(
+            self.instrument, self.scale, self.school, data, view=LEADERSHIP if self.leadership else STAFF
+        )
+
+    def save(self) -> None:
+        if self.store is None or self.participant_id is None or self.round is None:
+            raise ValidationError("The page is still loading; wait a moment, then save again.")
+        sheet, problems = self.collect()
+        if not problems and not sheet.ratings:
+            problems = [
+                ValidationError("Rate at least one element before you save", field=f"{self.elements[0].id}-level")
+            ]
+        if problems:
+            self.form.show_errors(problems)
+            return
+        self.form.clear_errors()
+        save_id = f"{self.form.attempt_id}-review"
+        if self.leadership:
+            self._check_leadership_right()
+            record = self.store.save(records.LEADERSHIP_KIND, self.round.id, sheet.as_data(), save_id=save_id)
+        else:
+            record = self.store.save(
+                records.RATING, self.round.id, sheet.as_data(), participant_id=self.participant_id, save_id=save_id
+            )
+        rated = len(sheet.ratings)
+        self.form.status.ok(
+            f"Saved at {clock(record.created_at)}: {rated} of {len(self.elements)} elements. "
+            "You can change your ratings and save again; earlier versions are kept."
+        )

@@ -1,0 +1,1 @@
+"""The mentoring rehearsal and the facilitator's debrief."""

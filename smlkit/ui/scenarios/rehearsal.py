@@ -1,0 +1,424 @@
+"""Mentoring rehearsal: a participant plays a branching scenario and gets feedback on each choice.
+
+They choose a scenario, read about the group and the situation, and at each moment choose a
+response (after writing what they would say, where the scenario asks). Feedback names the
+SML principle each response honours or breaks. They can go back a step and try another
+response, and at an ending they are asked to reflect. Progress is saved after every step,
+so a reload brings them back to the same place.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from smlkit import library as content
+from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.course.programme import Track
+from smlkit.errors import SmlkitError, ValidationError
+from smlkit.scenarios import records
+from smlkit.scenarios.files import Library, load_library
+from smlkit.scenarios.model import (
+    Ending,
+    Node,
+    Progress,
+    Scenario,
+    back,
+    choose,
+    last_choice,
+    mark_asked,
+    position,
+    restart,
+)
+from smlkit.scenarios.records import export_rows
+from smlkit.storage.store import Store
+from smlkit.ui.kit.forms import (
+    APOLOGY,
+    READY_CLASS,
+    ErrorSummary,
+    Field,
+    StatusLine,
+    button,
+    choice_field,
+    clock,
+    escape,
+    guarded,
+    html_block,
+    text_field,
+)
+from smlkit.ui.scenarios import view
+
+__all__ = ["Rehearsal", "export_rows"]
+
+SAID_HINT = "Your answer goes to the facilitator's debrief without your name. The possible responses come next."
+REFLECTION_HINT = "Your reflection is kept for you; it is not shown on the room's debrief."
+
+
+def _row(*children: widgets.Widget) -> widgets.HBox:
+    box = widgets.HBox(list(children))
+    box.add_class("smlkit-actions")
+    return box
+
+
+def _show(widget: widgets.Widget, visible: bool) -> None:
+    widget.layout.display = "flex" if visible else "none"
+
+
+def for_track(library: Library, track: Track) -> list[Scenario]:
+    """The room's track's scenarios first (in the track's order), then every other one."""
+    chosen = [s for sid in track.scenarios for s in library.scenarios if s.id == sid]
+    return chosen + [s for s in library.scenarios if s not in chosen]
+
+
+class Rehearsal:
+    """The dashboard. Build it (before anyone arrives), display it, then :meth:`start` it."""
+
+    def __init__(self) -> None:
+        self.principles = content.principles()
+        self.library = Library(())
+        self.store: Store | None = None
+        self.participant_id: str | None = None
+        self.scenario: Scenario | None = None
+        self.progress: Progress | None = None
+        self._focus = 0
+        self.status = StatusLine()
+        self.status.widget.add_class("smlkit-page-status")
+        self.status.busy("Loading the scenarios…")
+
+        # The list of scenarios.
+        self.picker = choice_field(
+            "scenario",
+            "Which scenario would you like to rehearse?",
+            [],
+            hint="Each one is a hard moment in a learning group. You can come back and try another.",
+        )
+        self.picker.control.observe(self._picked, names="value")
+        self.card = html_block("", "smlkit-scenario-card-box")
+        self.open_button = button("Start this scenario", name="open")
+        self.facilitator_note = html_block("", "smlkit-facilitator-note")
+        self.list_summary = ErrorSummary()
+        self.list_view = widgets.VBox(
+            [self.list_summary.widget, self.picker.box, self.card, _row(self.open_button), self.facilitator_note]
+        )
+        self.list_view.add_class("smlkit-scenario-list")
+
+        # Playing one scenario.
+        self.heading = html_block()
+        self.context = html_block()
+        self.path = html_block()
+        self.feedback = html_block()
+        self.moment = html_block()
+        self.summary = ErrorSummary()
+        self.said_field = text_field("said", "What would you say?", multiline=True, hint=SAID_HINT)
+        self.said_save = button("Save and show the responses", name="said-save")
+        self.said_skip = button("Skip to the responses", secondary=True, name="said-skip")
+        self.ask_box = widgets.VBox([self.said_field.box, _row(self.said_save, self.said_skip)])
+        self.option_field = choice_field(
+            "option", "What do you do?", [], hint="Choose the response closest to what you would do."
+        )
+        self.choose_button = button("Choose this response", name="choose")
+        self.choose_box = widgets.VBox([self.option_field.box, _row(self.choose_button)])
+        self.ending = html_block()
+        self.reflection_field = text_field("reflection", "Reflection", multiline=True, hint=REFLECTION_HINT)
+        self.reflection_save = button("Save my reflection", name="reflect")
+        self.reflection_status = StatusLine()
+        self.reflection_status.widget.add_class("smlkit-reflection-status")
+        self.ending_box = widgets.VBox(
+            [self.ending, self.reflection_field.box, _row(self.reflection_save, self.reflection_status.widget)]
+        )
+        self.back_button = button("Go back one step", secondary=True, name="back")
+        self.restart_button = button("Start again", secondary=True, name="restart")
+        self.list_button = button("Choose another scenario", secondary=True, name="to-list")
+        self.play_view = widgets.VBox(
+            [
+                self.heading,
+                self.context,
+                self.path,
+                self.feedback,
+                self.moment,
+                self.summary.widget,
+                self.ask_box,
+                self.choose_box,
+                self.ending_box,
+                _row(self.back_button, self.restart_button, self.list_button),
+            ]
+        )
+        self.play_view.add_class("smlkit-scenario-play")
+
+        self.buttons = [
+            self.open_button,
+            self.said_save,
+            self.said_skip,
+            self.choose_button,
+            self.reflection_save,
+            self.back_button,
+            self.restart_button,
+            self.list_button,
+        ]
+        for btn, action in (
+            (self.open_button, self.open_selected),
+            (self.said_save, self.save_said),
+            (self.said_skip, self.skip_said),
+            (self.choose_button, self.choose_selected),
+            (self.reflection_save, self.save_reflection),
+            (self.back_button, self.go_back),
+            (self.restart_button, self.start_again),
+            (self.list_button, self.show_list),
+        ):
+            btn.on_click(self._handler(action))
+        self._enable(False)
+        _show(self.play_view, False)
+        self.widget = widgets.VBox([self.status.widget, self.list_view, self.play_view])
+        self.widget.add_class("smlkit-rehearsal")
+        guarded(self._open_store, lambda _exc: None)()  # before anyone arrives; retried in start()
+        guarded(load_library, lambda _exc: None)()  # warms the file cache; start() reads only what changed
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _open_store(self) -> None:
+        self.store = Store()
+
+    # -- starting ----------------------------------------------------------------------------------
+
+    def start(self, visitor: Visitor | None = None, store: Store | None = None, library: Library | None = None) -> None:
+        """Find out who is here, list the scenarios and bring back where they were."""
+
+        def begin() -> None:
+            who = visitor or current_visitor()
+            self.store = store or self.store or Store()
+            self.participant_id = self.store.participant_for_token(who.token)
+            self.library = library or load_library()
+            self.picker.control.options = [(s.title, s.id) for s in for_track(self.library, content.track())]
+            self.picker.value = None
+            if who.is_facilitator:
+                self.facilitator_note.value = view.facilitator_note(self.library)
+            self.status.clear()
+            current = records.open_scenario(self.store, self.participant_id)
+            if current and self.library.get(current):
+                self._open(self.library.get(current))
+                self.status.ok("Welcome back. Here is where you left off.")
+            else:
+                self._render()
+            self.widget.add_class(READY_CLASS)
+
+        guarded(begin, self._could_not_start)()
+
+    def _could_not_start(self, exc: SmlkitError | None) -> None:
+        reason = exc.message if exc is not None else "the server had a problem"
+        self.status.problem(f"The scenarios could not be loaded ({reason}). Reload the page to try again.")
+
+    # -- callbacks --------------------------------------------------------------------------------------
+
+    def _handler(self, action):
+        def run(_button: widgets.Button) -> None:
+            self._enable(False)
+            try:
+                guarded(action, self._problem)()
+            finally:
+                self._enable(True)
+
+        return run
+
+    def _enable(self, on: bool) -> None:
+        at_start = self.progress is None or not self.progress.path
+        for btn in self.buttons:
+            btn.disabled = not on
+        if on:
+            self.back_button.disabled = at_start
+            self.restart_button.disabled = at_start
+
+    def _problem(self, exc: SmlkitError | None) -> None:
+        if isinstance(exc, ValidationError):
+            self._show_errors([exc])
+        elif exc is None:
+            self.status.problem(APOLOGY)
+        else:
+            self.status.problem(f"That was not done: {exc.message}")
+
+    def _fields(self) -> dict[str, Field]:
+        return {f.name: f for f in (self.picker, self.said_field, self.option_field, self.reflection_field)}
+
+    def _clear_errors(self) -> None:
+        self.summary.clear()
+        self.list_summary.clear()
+        for field in self._fields().values():
+            field.set_error(None)
+
+    def _show_errors(self, errors: list[ValidationError]) -> None:
+        self._clear_errors()
+        fields = self._fields()
+        for err in errors:
+            if err.field in fields:
+                fields[err.field].set_error(err.message)
+        target = self.list_summary if self.scenario is None else self.summary
+        target.show([(e.field if e.field in fields else None, e.message) for e in errors])
+
+    def _ready(self) -> tuple[Store, str]:
+        if self.store is None or self.participant_id is None:
+            raise ValidationError("The page is still loading; wait a moment and try again.")
+        return self.store, self.participant_id
+
+    def _picked(self, _change: object = None) -> None:
+        scenario = self.library.get(self.picker.value) if self.picker.value else None
+        if scenario is None:
+            self.card.value = ""
+            self.open_button.description = "Start this scenario"
+            return
+        progress = None
+        if self.store is not None and self.participant_id is not None:
+            progress = guarded(
+                lambda: records.load_progress(self.store, self.participant_id, scenario), self._problem
+            )()
+        self.card.value = view.scenario_card(scenario, progress)
+        started = progress is not None and bool(progress.path)
+        self.open_button.description = "Carry on with this scenario" if started else "Start this scenario"
+        self.open_button.tooltip = self.open_button.description
+
+    def open_selected(self) -> None:
+        store, pid = self._ready()
+        scenario = self.library.get(self.picker.value) if self.picker.value else None
+        if scenario is None:
+            raise ValidationError("Choose a scenario to rehearse", field="scenario")
+        self._open(scenario)
+        records.set_open_scenario(store, pid, scenario.id)
+        self.status.clear()
+
+    def _open(self, scenario: Scenario) -> None:
+        store, pid = self._ready()
+        self.scenario = scenario
+        self.progress = records.load_progress(store, pid, scenario)
+        self.reflection_field = text_field("reflection", scenario.reflection, multiline=True, hint=REFLECTION_HINT)
+        self.ending_box.children = [
+            self.ending,
+            self.reflection_field.box,
+            _row(self.reflection_save, self.reflection_status.widget),
+        ]
+        self._clear_errors()
+        self._render(focus="heading")
+
+    def show_list(self) -> None:
+        store, pid = self._ready()
+        records.set_open_scenario(store, pid, None)
+        self.scenario, self.progress = None, None
+        self.status.clear()
+        self._picked()
+        self._render()
+
+    def save_said(self) -> None:
+        store, pid = self._ready()
+        here = self._here()
+        records.save_said(store, pid, self.scenario.id, here.id, self.said_field.value)
+        self._advance(mark_asked(self.progress, here.id), focus="moment")
+
+    def skip_said(self) -> None:
+        here = self._here()
+        self._advance(mark_asked(self.progress, here.id), focus="moment")
+
+    def choose_selected(self) -> None:
+        store, pid = self._ready()
+        if self.option_field.value is None:
+            raise ValidationError("Choose one of the responses, then press Choose this response", field="option")
+        progress = choose(self.scenario, self.progress, self.option_field.value)
+        records.record_choice(store, pid, self.scenario, progress.path[-1])
+        self._advance(progress, focus="feedback")
+
+    def go_back(self) -> None:
+        self._advance(back(self.progress), focus="moment")
+
+    def start_again(self) -> None:
+        self._advance(restart(self.progress), focus="heading")
+
+    def save_reflection(self) -> None:
+        store, pid = self._ready()
+        here = position(self.scenario, self.progress)
+        if not isinstance(here, Ending):
+            raise ValidationError("Reach an ending before writing your reflection", field="reflection")
+        saved = records.save_reflection(store, pid, self.scenario.id, here.id, self.reflection_field.value)
+        self._clear_errors()
+        self.reflection_status.ok(f"Saved at {clock(saved.created_at)}. You can change it and save again.")
+
+    def _here(self) -> Node:
+        if self.scenario is None or self.progress is None:
+            raise ValidationError("Choose a scenario first", field="scenario")
+        here = position(self.scenario, self.progress)
+        if not isinstance(here, Node):
+            raise ValidationError("This run has reached an ending; go back a step to choose again")
+        return here
+
+    def _advance(self, progress: Progress, focus: str) -> None:
+        store, pid = self._ready()
+        records.save_progress(store, pid, progress)
+        self.progress = progress
+        self._clear_errors()
+        self.status.clear()
+        self._render(focus=focus)
+
+    # -- showing ------------------------------------------------------------------------------------------
+
+    def _token(self, wanted: str, part: str) -> str:
+        if wanted != part:
+            return ""
+        self._focus += 1
+        return f"rehearsal-{self._focus}"
+
+    def _render(self, focus: str = "") -> None:
+        scenario, progress = self.scenario, self.progress
+        _show(self.list_view, scenario is None)
+        _show(self.play_view, scenario is not None)
+        if scenario is None or progress is None:
+            self._enable(True)
+            return
+        here = position(scenario, progress)
+        token = self._token(focus, "heading")
+        attrs = f' tabindex="-1" data-smlkit-focus="{token}"' if token else ""
+        self.heading.value = f"<h2{attrs}>{escape(scenario.title)}</h2>"
+        self.context.value = view.context_block(scenario, open_=not progress.path)
+        self.path.value = view.path_block(scenario, progress, self.principles)
+        last = last_choice(scenario, progress)
+        self.feedback.value = (
+            view.feedback_block(last[1], self.principles, self._token(focus, "feedback")) if last else ""
+        )
+        _show(self.path, bool(self.path.value))
+        _show(self.feedback, bool(self.feedback.value))
+        at_node = isinstance(here, Node)
+        asking = at_node and bool(here.ask) and here.id not in progress.asked
+        _show(self.moment, at_node)
+        _show(self.ask_box, asking)
+        _show(self.choose_box, at_node and not asking)
+        _show(self.ending_box, not at_node)
+        if at_node:
+            said = records.said(self.store, self.participant_id, scenario.id, here.id) if here.ask else None
+            block = view.node_block(here, first=not progress.path, said=said if not asking else None)
+            token = self._token(focus, "moment")
+            if token:
+                block = block.replace(
+                    '<div class="smlkit-moment">',
+                    f'<div class="smlkit-moment" tabindex="-1" data-smlkit-focus="{token}">',
+                    1,
+                )
+            self.moment.value = block
+            if asking:
+                self._ask(here)
+            else:
+                self._offer(here, progress)
+        else:
+            self.ending.value = view.ending_block(scenario, here, progress)
+            self.reflection_field.value = records.reflection(self.store, self.participant_id, scenario.id) or ""
+            self.reflection_status.clear()
+        self._enable(True)
+
+    def _ask(self, node: Node) -> None:
+        if self.said_field.label != node.ask:
+            self.said_field = text_field("said", node.ask, multiline=True, hint=SAID_HINT)
+            self.ask_box.children = [self.said_field.box, _row(self.said_save, self.said_skip)]
+        self.said_field.value = ""
+
+    def _offer(self, node: Node, progress: Progress) -> None:
+        tried = {c.option for c in progress.tried if c.node == node.id}
+        self.option_field.control.options = [
+            (option.text + (" (you tried this before)" if index in tried else ""), index)
+            for index, option in enumerate(node.options)
+        ]
+        self.option_field.value = None

@@ -1,0 +1,1 @@
+"""The wall: the facilitator's console and the participant's answer page."""
