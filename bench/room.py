@@ -55,10 +55,10 @@ from widget_client import Jar, PageError, WidgetPage  # noqa: E402
 
 from smlkit import library as content  # noqa: E402
 from smlkit.agreements import records as agreement_records  # noqa: E402
+from smlkit.course.records import REFLECTION_KEY as WHERE_KEY  # noqa: E402
+from smlkit.course.records import REFLECTION_KIND as WHERE_KIND  # noqa: E402
 from smlkit.serve.server import voila_config  # noqa: E402
 from smlkit.storage.store import Store  # noqa: E402
-from smlkit.ui.course.where_now import KEY as WHERE_KEY  # noqa: E402
-from smlkit.ui.course.where_now import KIND as WHERE_KIND  # noqa: E402
 from smlkit.wall import records as room  # noqa: E402
 
 ARGS = [

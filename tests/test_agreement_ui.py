@@ -15,9 +15,9 @@ from smlkit.access.visitor import Visitor
 from smlkit.agreements import records
 from smlkit.errors import StoreBusyError
 from smlkit.exports import day_record
+from smlkit.people.records import set_display_name
 from smlkit.ui.agreements.my_agreement import MyAgreement
 from smlkit.ui.kit.autosave import Autosave
-from smlkit.ui.kit.identity import set_display_name
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -239,7 +239,7 @@ def test_the_room_list_names_people_only_as_they_chose(store, clock):
 
 
 def test_the_days_record_has_a_learning_agreements_sheet_and_erasure_removes_it(store, clock):
-    assert ("Learning agreements", "smlkit.agreements.records:export_rows") in day_record.SHEETS
+    assert ("Learning agreements", records.export_rows) in day_record.SHEETS
     page = open_page(store, clock)
     set_display_name(store, page.participant_id, "Priya")
     page.form.add_goal().fields["what"].value = "=HYPERLINK(evil)"

@@ -21,19 +21,20 @@ from smlkit.agreements.files.docx import render
 from smlkit.agreements.model import Learner, LearningAgreement, Parties, sign
 from smlkit.cli import main as cli
 from smlkit.content.spreadsheet import csv_bytes, xlsx_bytes
+from smlkit.course.records import REFLECTION_KEY as KEY
+from smlkit.course.records import REFLECTION_KIND as KIND
 from smlkit.exports import day_record
 from smlkit.groups.files.plans import groups_csv, groups_xlsx
 from smlkit.groups.files.roster import read_roster
 from smlkit.groups.forming import Group, Plan
 from smlkit.groups.learners import Learner as Pupil
 from smlkit.groups.rules import Rules, Settings
+from smlkit.people.records import display_name
 from smlkit.review.instrument import check_note
 from smlkit.scenarios import records as scenario_records
 from smlkit.storage.store import Store
 from smlkit.storage.store import records as records_table
 from smlkit.ui.agreements.form import AgreementForm
-from smlkit.ui.course.where_now import KEY, KIND
-from smlkit.ui.kit.identity import display_name
 from smlkit.wall import records as room
 from smlkit.wall.board import RoomState
 

@@ -10,9 +10,9 @@ import pytest
 
 from smlkit.access.tokens import new_token
 from smlkit.access.visitor import Visitor
+from smlkit.groups.records import KIND as GROUPS_KIND
 from smlkit.review import records as review_records
 from smlkit.ui.course.evaluation import EvaluationResults
-from smlkit.ui.groups.learning_groups import KIND as GROUPS_KIND
 from smlkit.ui.groups.learning_groups import LearningGroups
 from smlkit.ui.groups.meeting_clock import MeetingClockPage
 from smlkit.ui.review.explorer import ReviewExplorer

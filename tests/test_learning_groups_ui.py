@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from smlkit.access.tokens import new_token
 from smlkit.access.visitor import Visitor
 from smlkit.exports.day_record import day_workbook
-from smlkit.ui.groups.learning_groups import KIND, LearningGroups, export_rows
+from smlkit.groups.records import KIND, export_rows
+from smlkit.ui.groups.learning_groups import LearningGroups
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

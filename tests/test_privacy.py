@@ -9,11 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 from smlkit.cli import main as cli
+from smlkit.course.records import REFLECTION_KEY as KEY
+from smlkit.course.records import REFLECTION_KIND as KIND
 from smlkit.errors import ValidationError
+from smlkit.people.records import set_display_name
 from smlkit.storage import privacy
 from smlkit.storage.store import Store
-from smlkit.ui.course.where_now import KEY, KIND
-from smlkit.ui.kit.identity import set_display_name
 
 
 def _person(store: Store, token: str, name: str | None, text: str) -> str:

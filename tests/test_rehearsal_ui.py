@@ -9,11 +9,11 @@ import pytest
 
 from smlkit.access.tokens import new_token
 from smlkit.access.visitor import Visitor
+from smlkit.people.records import set_display_name
 from smlkit.scenarios import files as scenario_library
 from smlkit.scenarios import records
 from smlkit.scenarios.model import Choice
 from smlkit.storage.store import Store
-from smlkit.ui.kit.identity import set_display_name
 from smlkit.ui.scenarios.debrief import Debrief
 from smlkit.ui.scenarios.rehearsal import Rehearsal
 

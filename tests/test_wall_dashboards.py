@@ -206,7 +206,7 @@ def test_a_second_person_cannot_post_under_a_name_someone_else_uses_today(store,
 
 def test_the_kernel_refuses_a_taken_name_whatever_the_page_sends(store):
     from smlkit.errors import ValidationError
-    from smlkit.ui.kit.identity import profile_draft, set_display_name
+    from smlkit.people.records import profile_draft, set_display_name
 
     first, second = store.participant_for_token("a"), store.participant_for_token("b")
     set_display_name(store, first, "Priya")
@@ -219,7 +219,7 @@ def test_the_kernel_refuses_a_taken_name_whatever_the_page_sends(store):
 
 
 def test_two_people_who_got_the_same_name_anyway_are_told_apart_on_the_wall(store, wall):
-    from smlkit.ui.kit.identity import PROFILE_KEY, PROFILE_KIND
+    from smlkit.people.names import PROFILE_KEY, PROFILE_KIND
 
     open_question(wall, "know-sentence")
     pages = [participant(store, f"p{i}") for i in range(2)]
@@ -234,9 +234,11 @@ def test_two_people_who_got_the_same_name_anyway_are_told_apart_on_the_wall(stor
 
 
 def test_where_now_and_my_agreement_refuse_a_taken_name_beside_the_name_field(store):
+    from smlkit.course.records import REFLECTION_KEY as KEY
+    from smlkit.course.records import REFLECTION_KIND as KIND
+    from smlkit.people.records import set_display_name
     from smlkit.ui.agreements.my_agreement import MyAgreement
-    from smlkit.ui.course.where_now import KEY, KIND, WhereNow
-    from smlkit.ui.kit.identity import set_display_name
+    from smlkit.ui.course.where_now import WhereNow
 
     set_display_name(store, store.participant_for_token("first"), "Jo")
     page = WhereNow()

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from smlkit import library as content
 from smlkit.content.spreadsheet import csv_bytes, safe_cell, xlsx_bytes
 from smlkit.errors import ValidationError
-from smlkit.ui.kit.identity import set_display_name
-from smlkit.ui.wall.console import export_rows
+from smlkit.people.records import set_display_name
 from smlkit.wall import files as wall_answers
 from smlkit.wall import records as room
+from smlkit.wall.files import export_rows
 
 LIBRARY = content.prompts()
 TEXT = LIBRARY.get("know-sentence")

@@ -17,8 +17,8 @@ from smlkit.agreements.data import from_dict
 from smlkit.agreements.model import LearningAgreement
 from smlkit.errors import SmlkitError
 from smlkit.people.names import shown_as
+from smlkit.people.records import display_name
 from smlkit.storage.store import Record, Store
-from smlkit.ui.kit.identity import display_name
 
 KIND = "agreement"
 KEY = "my-agreement"

@@ -19,12 +19,12 @@ from typing import Any
 from smlkit import library as content
 from smlkit.errors import ValidationError
 from smlkit.people.names import shown_as
+from smlkit.people.records import display_name
 from smlkit.scenarios.debrief import Answer, ChoiceEvent
 from smlkit.scenarios.files import Library, load_library
 from smlkit.scenarios.model import Choice, Progress, Scenario, progress_from_data, progress_to_data
 from smlkit.storage.store import Record, Store
 from smlkit.text import clean_text
-from smlkit.ui.kit.identity import display_name
 from smlkit.wall.moderation import Action, Decision
 
 PROGRESS = "scenario-progress"

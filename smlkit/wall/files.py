@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from smlkit import library
 from smlkit.content.spreadsheet import csv_bytes, xlsx_bytes
 from smlkit.people.names import shown_as
 from smlkit.people.respondents import DIMENSIONS, RespondentGroups
@@ -26,6 +27,7 @@ from smlkit.wall.records import (
     RESPONDENT_KEY,
     RESPONDENT_KIND,
     decisions,
+    names_of,
     room_state,
     to_answer,
 )
@@ -209,3 +211,8 @@ def xlsx_export(rows: list[dict[str, Any]], summaries: list[dict[str, Any]], bre
             ("Breakdowns", BREAKDOWN_COLUMNS, breakdowns),
         ]
     )
+
+
+def export_rows(store: Store) -> list[dict[str, Any]]:
+    """Every wall answer (latest version per person, prompt and round) as flat rows for the day's workbook."""
+    return answer_rows(store, library.prompts(), names_of(store), library.word_filter())

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smlkit.errors import ValidationError
+from smlkit.people.records import room_names
 from smlkit.people.respondents import RespondentGroups
 from smlkit.storage.store import Record, Store
 from smlkit.wall.board import Answer, RoomState, state_from_data
@@ -179,3 +180,8 @@ def read_room(store: Store, names: Mapping[str, str | None], prompt_ids: Iterabl
             if record.participant_id and record.data.get("round", 1) == state.round_of(key):
                 first_seen.setdefault((key, record.participant_id), record.id)
     return Room(state, tuple(answers), tuple(decisions(store)), first_seen)
+
+
+def names_of(store: Store) -> dict[str, str | None]:
+    """Participant id → the name they chose (None: anonymous); a second "Sam" shows as "Sam (2)"."""
+    return room_names(store)

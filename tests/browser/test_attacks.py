@@ -92,10 +92,10 @@ PRIVILEGED_WORDS = (
 
 
 def _privileged_counts(db_url: str) -> dict[str, int]:
+    from smlkit.groups.records import KIND as GROUPS
     from smlkit.review import records as review_records
     from smlkit.scenarios import records as scenario_records
     from smlkit.storage.store import Store
-    from smlkit.ui.groups.learning_groups import KIND as GROUPS
     from smlkit.wall import records as room
 
     store = Store(db_url)

@@ -7,8 +7,9 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
+from smlkit.course.records import REFLECTION_KEY as KEY
+from smlkit.course.records import REFLECTION_KIND as KIND
 from smlkit.storage.store import Store
-from smlkit.ui.course.where_now import KEY, KIND
 
 from .page_checks import open_dashboard, screenshot
 from .workshop_server import start_workshop, stop_workshop

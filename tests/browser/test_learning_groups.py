@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from smlkit.groups.records import KIND
 from smlkit.storage.store import Store
-from smlkit.ui.groups.learning_groups import KIND
 
 from .page_checks import axe_violations, describe, open_dashboard, screenshot
 

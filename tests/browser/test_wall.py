@@ -21,8 +21,8 @@ from playwright.sync_api import expect
 
 from smlkit import library as content
 from smlkit.people.names import clean_display_name
+from smlkit.people.records import set_display_name
 from smlkit.storage.store import Store
-from smlkit.ui.kit.identity import set_display_name
 from smlkit.ui.wall.chooser import short
 from smlkit.wall import records as room
 

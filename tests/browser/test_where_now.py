@@ -7,8 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from smlkit.course.records import REFLECTION_KEY as KEY
+from smlkit.course.records import REFLECTION_KIND as KIND
 from smlkit.storage.store import Store
-from smlkit.ui.course.where_now import KEY, KIND
 
 from .page_checks import axe_violations, describe, open_dashboard, screenshot
 

@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from smlkit import library as content
+from smlkit.course.records import REFLECTION_KEY as KEY
+from smlkit.course.records import REFLECTION_KIND as KIND
 from smlkit.storage.store import Store
-from smlkit.ui.course.where_now import KEY, KIND
 
 from ..browser.kernel_probe import code_runs_through_kernel_socket
 from ..browser.page_checks import axe_violations, describe, screenshot

@@ -27,6 +27,7 @@ from smlkit.agreements.files import markdown as agreement_markdown
 from smlkit.agreements.model import SIGNER_ROLES, LearningAgreement, sign
 from smlkit.agreements.records import export_rows
 from smlkit.errors import SmlkitError, ValidationError
+from smlkit.people.records import display_name, profile_draft
 from smlkit.storage.store import Draft, Record, Store
 from smlkit.ui.agreements.form import AgreementForm, field_name
 from smlkit.ui.agreements.goals import GoalCard
@@ -48,7 +49,7 @@ from smlkit.ui.kit.forms import (
     html_block,
     text_field,
 )
-from smlkit.ui.kit.identity import IdentityChooser, display_name, profile_draft
+from smlkit.ui.kit.identity import IdentityChooser
 
 __all__ = ["MyAgreement", "export_rows"]
 

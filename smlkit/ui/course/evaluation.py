@@ -18,19 +18,16 @@ from smlkit import library as content
 from smlkit.access.visitor import Visitor, current_visitor
 from smlkit.content.spreadsheet import csv_bytes
 from smlkit.course import evaluation
+from smlkit.course.records import EVALUATION_KIND as KIND
+from smlkit.course.records import prompt_ids, versions_by_person
 from smlkit.errors import ValidationError
 from smlkit.exports.day_record import day_workbook
-from smlkit.people.names import shown_as
-from smlkit.people.releases import Version
 from smlkit.storage.store import Draft, Store
 from smlkit.ui.course.where_now import prompt_field
 from smlkit.ui.kit.download import DownloadButton
 from smlkit.ui.kit.forms import READY_CLASS, Form, StatusLine, button, clock, escape, guarded, html_block, paragraphs
 from smlkit.ui.kit.gate import Gate, refuse
-from smlkit.ui.kit.identity import display_name
 from smlkit.wall.prompts import check_answer
-
-KIND = "evaluation"
 
 INTRO = {
     evaluation.START: (
@@ -46,28 +43,6 @@ INTRO = {
 }
 
 
-def _prompt_ids(moment: str) -> tuple[str, ...]:
-    return (*evaluation.CONFIDENCE, evaluation.WRITTEN[moment])
-
-
-def answers_by_person(store: Store, moment: str) -> dict[str, dict[str, Any]]:
-    """Each participant's latest answers at one moment."""
-    return {
-        r.participant_id: dict(r.data.get("answers", {}))
-        for r in store.latest_each(KIND, moment)
-        if r.participant_id is not None
-    }
-
-
-def versions_by_person(store: Store, moment: str) -> dict[str, list[Version]]:
-    """Every version each participant saved at one moment, oldest first (for releases)."""
-    found: dict[str, list[Version]] = {}
-    for r in store.all_of(KIND, moment):
-        if r.participant_id is not None:
-            found.setdefault(r.participant_id, []).append(Version(r.created_at, dict(r.data.get("answers", {}))))
-    return found
-
-
 class EvaluationForm:
     """A participant's start-of-day or end-of-day self-rating."""
 
@@ -76,7 +51,7 @@ class EvaluationForm:
             raise ValueError(f"moment must be one of {evaluation.MOMENTS}")
         self.moment = moment
         library = content.prompts()
-        self.prompts = [library.get(pid) for pid in _prompt_ids(moment)]
+        self.prompts = [library.get(pid) for pid in prompt_ids(moment)]
         self.fields = [prompt_field(p) for p in self.prompts]
         self.form = Form(self.fields, save_label="Save my answers", name=f"evaluation-{moment}")
         self.form.save_button.disabled = True
@@ -344,18 +319,3 @@ class EvaluationResults:
     def _problem(self, exc) -> None:
         reason = exc.message if exc is not None else "the server had a problem"
         self.status.problem(f"The results could not be loaded ({reason}). Press Refresh to try again.")
-
-
-def export_rows(store: Store) -> list[dict[str, Any]]:
-    """One row per participant: their start and end answers, for the day's record."""
-    start = answers_by_person(store, evaluation.START)
-    end = answers_by_person(store, evaluation.END)
-    rows = []
-    for person in sorted(set(start) | set(end)):
-        row: dict[str, Any] = {"participant id": person, "shown as": shown_as(display_name(store, person))}
-        for pid in _prompt_ids(evaluation.START):
-            row[f"start: {pid}"] = start.get(person, {}).get(pid)
-        for pid in _prompt_ids(evaluation.END):
-            row[f"end: {pid}"] = end.get(person, {}).get(pid)
-        rows.append(row)
-    return rows

@@ -10,15 +10,15 @@ from typing import Any
 
 from smlkit import library as content
 from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.course.records import REFLECTION_KEY as KEY
+from smlkit.course.records import REFLECTION_KIND as KIND
+from smlkit.course.records import WHERE_NOW_PROMPTS as PROMPT_IDS
 from smlkit.errors import ValidationError
+from smlkit.people.records import display_name, profile_draft
 from smlkit.storage.store import Draft, Store
 from smlkit.ui.kit.forms import READY_CLASS, Field, Form, clock, guarded, scale_field, text_field
-from smlkit.ui.kit.identity import IdentityChooser, display_name, profile_draft
+from smlkit.ui.kit.identity import IdentityChooser
 from smlkit.wall.prompts import Prompt, check_answer
-
-KIND = "reflection"
-KEY = "where-now"
-PROMPT_IDS = ("where-now-steering", "where-now-learning")
 
 
 def prompt_field(prompt: Prompt) -> Field:
@@ -109,22 +109,3 @@ class WhereNow:
         versions = len(self.store.history(KIND, KEY, self.participant_id))
         again = "" if versions == 1 else f" (version {versions}; earlier versions are kept)"
         self.form.status.ok(f"Saved at {clock(record.created_at)}{again}. You can change your answers and save again.")
-
-
-def export_rows(store: Store) -> list[dict[str, Any]]:
-    """The room's latest "Where are you now?" answers, one row per participant, for the day's record."""
-    from smlkit.people.names import shown_as
-
-    rows = []
-    for record in store.latest_each(KIND, KEY):
-        answers = record.data.get("answers", {})
-        rows.append(
-            {
-                "participant id": record.participant_id,
-                "shown as": shown_as(display_name(store, record.participant_id)) if record.participant_id else "",
-                "saved at (UTC)": record.created_at.strftime("%Y-%m-%d %H:%M"),
-                "versions": len(store.history(KIND, KEY, record.participant_id)),
-                **{pid: answers.get(pid) for pid in PROMPT_IDS},
-            }
-        )
-    return rows

@@ -9,7 +9,6 @@ room-wide records (``learning-groups``, keyed by roster file name) holding pupil
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as widgets
 
@@ -17,6 +16,7 @@ from smlkit.access.visitor import Visitor, current_visitor
 from smlkit.content.paths import data_dir
 from smlkit.content.table import MAX_BYTES
 from smlkit.errors import DataFileError, SmlkitError, ValidationError
+from smlkit.groups import records
 from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
 from smlkit.groups.files.roster import Roster, read_mentors, read_roster
 from smlkit.groups.forming import Group, Plan, form_groups
@@ -41,7 +41,6 @@ from smlkit.ui.kit.forms import (
 )
 from smlkit.ui.kit.gate import Gate, refuse
 
-KIND = "learning-groups"
 SAMPLE_ROSTER = "primary-years-5-6.csv"
 SAMPLE_SECONDARY = "secondary-years-7-11.csv"
 SAMPLE_MENTORS = "mentors-primary.csv"
@@ -281,10 +280,7 @@ class LearningGroups:
         self.status.ok(f"Added {len(rules.rules)} rules from {Path(name).name} to the boxes above.")
 
     def _saved_groups(self, source: str) -> list[Group]:
-        record = self.store.latest(KIND, source) if self.store else None
-        if record is None:
-            return []
-        return [Group(g["id"], tuple(g["members"]), g.get("mentor"), g.get("slot")) for g in record.data["groups"]]
+        return records.saved_groups(self.store, source) if self.store else []
 
     # -- forming -----------------------------------------------------------------------------------
 
@@ -380,37 +376,7 @@ class LearningGroups:
     def save(self) -> None:
         if not self.store or not self.plan or not self.plan.groups or not self.roster:
             raise ValidationError("Form groups first.")
-        report = quality_report(self.plan)
-        data = {
-            "roster": self.roster.source,
-            "groups": [
-                {"id": g.id, "mentor": g.mentor, "slot": g.slot, "members": list(g.members)} for g in self.plan.groups
-            ],
-            "settings": report["settings"],
-            "objective": report["objective"],
-            "left_out_rows": self.roster.skipped,
-        }
-        record = self.store.save(KIND, self.roster.source, data)
+        record, versions = records.save_groups(self.store, self.roster.source, self.plan, self.roster.skipped)
         self.saved = list(self.plan.groups)
-        versions = len(self.store.history(KIND, self.roster.source))
         self.save_status.ok(f"Saved at {clock(record.created_at)} (version {versions}; earlier versions are kept).")
         self.status.ok("Groups saved.")
-
-
-def export_rows(store: Store) -> list[dict[str, Any]]:
-    """The latest saved groups of each roster, one row per group, for the day's record (pupil ids only)."""
-    rows = []
-    for record in store.latest_each(KIND):
-        for group in record.data.get("groups", []):
-            rows.append(
-                {
-                    "roster": record.data.get("roster", record.key),
-                    "saved at (UTC)": record.created_at.strftime("%Y-%m-%d %H:%M"),
-                    "group": group["id"],
-                    "mentor": group.get("mentor") or "",
-                    "size": len(group["members"]),
-                    "pupil ids": ", ".join(group["members"]),
-                    "mean age spread (months)": record.data.get("objective", {}).get("mean_spread_months"),
-                }
-            )
-    return rows

@@ -22,6 +22,7 @@ import ipywidgets as widgets
 from smlkit import library as content
 from smlkit.access.visitor import Visitor, current_visitor
 from smlkit.errors import SmlkitError, ValidationError
+from smlkit.people.records import display_name, set_display_name
 from smlkit.storage.store import Store
 from smlkit.ui.kit.forms import (
     APOLOGY,
@@ -35,7 +36,7 @@ from smlkit.ui.kit.forms import (
     guarded,
     html_block,
 )
-from smlkit.ui.kit.identity import IdentityChooser, display_name, set_display_name
+from smlkit.ui.kit.identity import IdentityChooser
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.kit.prompt_fields import PromptControl
 from smlkit.wall import records as room

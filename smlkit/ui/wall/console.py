@@ -33,11 +33,11 @@ import ipywidgets as widgets
 from smlkit import library as content
 from smlkit.access.visitor import Visitor, current_visitor
 from smlkit.errors import SmlkitError
+from smlkit.people.names import PROFILE_KIND
 from smlkit.storage.store import Store
 from smlkit.ui.kit.download import DownloadButton
 from smlkit.ui.kit.forms import APOLOGY, READY_CLASS, StatusLine, button, escape, guarded, html_block
 from smlkit.ui.kit.gate import Gate, refuse
-from smlkit.ui.kit.identity import PROFILE_KIND, room_names
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.wall.chooser import PromptChooser, dropdown, short
 from smlkit.ui.wall.moderation import ModerationPanel
@@ -45,20 +45,12 @@ from smlkit.ui.wall.results import answers_html, breakdown_html, tally_html
 from smlkit.wall import files as wall_answers
 from smlkit.wall import records as room
 from smlkit.wall.board import Board, RoomState, moderate, visible_answers
+from smlkit.wall.files import export_rows
 from smlkit.wall.prompts import Prompt
+from smlkit.wall.records import names_of
 from smlkit.wall.tally import breakdown, tally
 
 WATCHED = (room.STATE_KIND, room.ANSWER_KIND, room.DECISION_KIND, room.RESPONDENT_KIND, PROFILE_KIND)
-
-
-def names_of(store: Store) -> dict[str, str | None]:
-    """Participant id → the name they chose (None: anonymous); a second "Sam" shows as "Sam (2)"."""
-    return room_names(store)
-
-
-def export_rows(store: Store) -> list[dict]:
-    """Every wall answer (latest version per person, prompt and round) as flat rows for the day's workbook."""
-    return wall_answers.answer_rows(store, content.prompts(), names_of(store), content.word_filter())
 
 
 class Wall:

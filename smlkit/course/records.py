@@ -1,0 +1,72 @@
+"""The course's own records: "Where are you now?" reflections and the evaluation, and their export rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smlkit.course import evaluation
+from smlkit.people.names import shown_as
+from smlkit.people.records import display_name
+from smlkit.people.releases import Version
+from smlkit.storage.store import Store
+
+#: "Where are you now?": one record per save, under the participant.
+REFLECTION_KIND = "reflection"
+REFLECTION_KEY = "where-now"
+WHERE_NOW_PROMPTS = ("where-now-steering", "where-now-learning")
+#: The evaluation: one record per save, keyed by the moment ("start" or "end").
+EVALUATION_KIND = "evaluation"
+
+
+def prompt_ids(moment: str) -> tuple[str, ...]:
+    return (*evaluation.CONFIDENCE, evaluation.WRITTEN[moment])
+
+
+def answers_by_person(store: Store, moment: str) -> dict[str, dict[str, Any]]:
+    """Each participant's latest answers at one moment."""
+    return {
+        r.participant_id: dict(r.data.get("answers", {}))
+        for r in store.latest_each(EVALUATION_KIND, moment)
+        if r.participant_id is not None
+    }
+
+
+def versions_by_person(store: Store, moment: str) -> dict[str, list[Version]]:
+    """Every version each participant saved at one moment, oldest first (for releases)."""
+    found: dict[str, list[Version]] = {}
+    for r in store.all_of(EVALUATION_KIND, moment):
+        if r.participant_id is not None:
+            found.setdefault(r.participant_id, []).append(Version(r.created_at, dict(r.data.get("answers", {}))))
+    return found
+
+
+def where_now_rows(store: Store) -> list[dict[str, Any]]:
+    """The room's latest "Where are you now?" answers, one row per participant, for the day's record."""
+    rows = []
+    for record in store.latest_each(REFLECTION_KIND, REFLECTION_KEY):
+        answers = record.data.get("answers", {})
+        rows.append(
+            {
+                "participant id": record.participant_id,
+                "shown as": shown_as(display_name(store, record.participant_id)) if record.participant_id else "",
+                "saved at (UTC)": record.created_at.strftime("%Y-%m-%d %H:%M"),
+                "versions": len(store.history(REFLECTION_KIND, REFLECTION_KEY, record.participant_id)),
+                **{pid: answers.get(pid) for pid in WHERE_NOW_PROMPTS},
+            }
+        )
+    return rows
+
+
+def evaluation_rows(store: Store) -> list[dict[str, Any]]:
+    """One row per participant: their start and end answers, for the day's record."""
+    start = answers_by_person(store, evaluation.START)
+    end = answers_by_person(store, evaluation.END)
+    rows = []
+    for person in sorted(set(start) | set(end)):
+        row: dict[str, Any] = {"participant id": person, "shown as": shown_as(display_name(store, person))}
+        for pid in prompt_ids(evaluation.START):
+            row[f"start: {pid}"] = start.get(person, {}).get(pid)
+        for pid in prompt_ids(evaluation.END):
+            row[f"end: {pid}"] = end.get(person, {}).get(pid)
+        rows.append(row)
+    return rows
