@@ -24,7 +24,7 @@ SITUATIONS = {
     "tell-me-what-to-do": "a pupil who wants to be told what to do",
     "confidence-repeated": "a confidence repeated outside the group",
     "sceptical-colleague": "a sceptical colleague in a staff group",
-    "gcse-pressure": "a Year 10 pupil under pressure about GCSE choices",
+    "gcse-pressure": "a Year 10 pupil under pressure to drop a GCSE",
 }
 
 
