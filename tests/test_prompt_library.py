@@ -77,6 +77,10 @@ def test_the_where_are_you_now_prompts_keep_working():
             },
         ),
         (
+            "SML and personalisation",
+            {"self-management", "personalisation is not individualisation", "personal targets"},
+        ),
+        (
             "National College key components",
             {"learning how to learn", "mentoring and support"},
         ),
