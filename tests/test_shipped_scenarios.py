@@ -27,6 +27,14 @@ SITUATIONS = {
     "gcse-pressure": "a Year 10 pupil under pressure to drop a GCSE",
 }
 
+#: The situations issue 19 adds: safeguarding, parents and the primary track.
+ADDED = {
+    "worried-about-home": "a disclosure in individual time, and a request for secrecy",
+    "parent-asks": 'a parent asking "so it lets kids do what they like?"',
+    "handing-on": "a Year 6 agreement handed on to secondary, with consent",
+    "primary-staff-group": "a primary staff group with the head in it",
+}
+
 
 def test_every_shipped_file_passes_the_checker():
     checked, problems = scenario_library.check_paths([FOLDER])
@@ -37,6 +45,24 @@ def test_every_shipped_file_passes_the_checker():
 
 def test_the_nine_situations_are_all_there():
     assert set(SITUATIONS) <= {s.id for s in LIBRARY.scenarios}
+
+
+def test_the_added_situations_are_there_and_the_disclosure_rehearses_safety_before_secrecy():
+    scenarios = {s.id: s for s in LIBRARY.scenarios}
+    assert set(ADDED) <= set(scenarios)
+    disclosure = scenarios["worried-about-home"]
+    assert "DfE (2025)" in disclosure.source
+    first = disclosure.nodes[0]
+    promise = [o for o in first.options if "safety-first" in o.breaks]
+    assert promise and any("safety-first" in o.honours for o in first.options)
+    assert {e.outcome for e in disclosure.endings} >= {"good", "poor"}
+
+
+def test_wellbeing_signals_in_scenarios_get_the_who_needs_to_know_judgement():
+    scenarios = {s.id: s for s in LIBRARY.scenarios}
+    for sid in ("goals-and-parents", "confidence-repeated", "gcse-pressure"):
+        debriefs = " ".join(e.debrief for e in scenarios[sid].endings)
+        assert "needed to know" in debriefs or "needs to know" in debriefs, sid
 
 
 @pytest.mark.parametrize("scenario", LIBRARY.scenarios, ids=lambda s: s.id)
