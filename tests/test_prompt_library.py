@@ -11,7 +11,7 @@ from smlkit import cli, content
 from smlkit.errors import DataFileError, ValidationError
 from smlkit.prompts import KINDS, check_answer
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # the source documents, beside the repository
 LIBRARY = content.load_prompts()
 
 

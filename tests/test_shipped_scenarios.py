@@ -129,3 +129,12 @@ def test_the_list_command_shows_what_the_rehearsal_offers(capsys):
     out = capsys.readouterr().out
     assert str(FOLDER) in out
     assert "gcse-pressure: Year 10: pressure to drop a GCSE (staff, facilitator)" in out
+
+
+def test_the_scenarios_check_command_passes_every_shipped_scenario_and_the_template(capsys):
+    from smlkit import cli
+
+    template = Path(__file__).resolve().parents[1] / "exercises" / "scenario-template.yaml"
+    assert cli.main(["scenarios", "check", str(FOLDER), str(template)]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(FILES) + 1} scenario files checked: all valid." in out
