@@ -233,3 +233,15 @@ def review_school():
 @lru_cache(maxsize=4)
 def review_scale(scale_id: str = "four-level"):
     return load_review_scale(scale_id)
+
+
+def load_references(path: Path | None = None):
+    """The one list of works that sources cite (``data/references.yaml``)."""
+    from smlkit.course.references import references_from_data
+
+    return _built(_load(path, "references.yaml", "references", "the list of references"), references_from_data)
+
+
+@lru_cache(maxsize=1)
+def references():
+    return load_references()

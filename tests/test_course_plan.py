@@ -50,11 +50,12 @@ def test_tracks_name_real_scenarios_and_wall_sequences(course):
     assert course.track("secondary").years == (7, 8, 9, 10, 11)
 
 
-def test_the_day_runs_nine_to_half_past_three_and_the_twilight_ninety_minutes(course):
-    day, twilight = course.programme("day"), course.programme("twilight")
+def test_the_day_runs_nine_to_half_past_three_and_the_twilight_and_follow_up_ninety_minutes(course):
+    day, twilight, follow_up = course.programme("day"), course.programme("twilight"), course.programme("follow-up")
     assert (clock_of(day.start), clock_of(day.end)) == ("09:00", "15:30")
-    assert twilight.end - twilight.start == 90
-    for programme in (day, twilight):
+    assert twilight.end - twilight.start == 90 == follow_up.end - follow_up.start
+    assert [p.id for p in course.programmes] == ["day", "twilight", "follow-up"]
+    for programme in (day, twilight, follow_up):
         for before, after in zip(programme.sessions, programme.sessions[1:], strict=False):
             assert before.end == after.start, f"gap or overlap after {before.id}"
         taught = [s for s in programme.sessions if not s.is_break]
@@ -116,7 +117,7 @@ def test_overlapping_sessions_are_a_clear_error(tmp_path):
     with pytest.raises(DataFileError) as caught:
         content.load_course(_plan_with(tmp_path, overlap))
     message = str(caught.value)
-    assert "course.yaml" in message and "starts at 09:10" in message and "before 'arrive' ends at 09:25" in message
+    assert "course.yaml" in message and "starts at 09:10" in message and "before 'arrive' ends at 09:20" in message
 
 
 def test_a_badly_written_time_names_the_file_line_and_field(tmp_path):
@@ -143,7 +144,7 @@ def test_workshop_checks_the_programme_and_track_it_is_asked_for(monkeypatch):
     programme, track = cli.choose_plan(parser.parse_args(["workshop", "--programme", "twilight", "--track", "primary"]))
     assert (programme.id, track.id) == ("twilight", "primary")
     assert content.programme().id == "twilight" and content.track().id == "primary"
-    with pytest.raises(DataFileError, match=r"no programme .weekend.*day, twilight"):
+    with pytest.raises(DataFileError, match=r"no programme .weekend.*day, twilight, follow-up"):
         cli.choose_plan(parser.parse_args(["workshop", "--programme", "weekend"]))
 
 
@@ -175,11 +176,12 @@ def test_the_wall_offers_the_sequence_for_the_session_running_now(course):
 def test_the_facilitator_guide_follows_the_plans_timetables(course):
     guide = (EXERCISES / "facilitator-guide.md").read_text(encoding="utf-8")
     for programme in course.programmes:
+        assert f"`--programme {programme.id}`" in guide, programme.id
         for session in programme.sessions:
             assert f"| {session.times} | {session.title} |" in guide, (programme.id, session.id)
-            if programme.id == "day" and not session.is_break:
+            if programme.id in ("day", "follow-up") and not session.is_break:
                 assert f"### {session.times} {session.title}" in guide, session.id
-            if session.exercise and programme.id == "day":
+            if session.exercise and programme.id in ("day", "follow-up"):
                 assert session.exercise in guide, session.id
 
 
@@ -194,3 +196,50 @@ def test_each_track_shows_its_own_sample_agreements(course):
     shown = samples_html(primary)
     assert "Examples for Primary (Years 5–6)" in shown and "Year 6 pupil" in shown and "Year 10" not in shown
     assert "<details" in shown
+
+
+def test_the_track_question_sets_are_on_the_timetable(course):
+    day = course.programme("day")
+    scheduled = [s for s in day.sessions if s.wall_sequence == "track"]
+    assert [s.id for s in scheduled] == ["pupils"]
+    assert {"answer-the-room", "workshop-wall"} <= set(scheduled[0].dashboards)
+    from smlkit.course.programme import wall_sequence_at
+
+    at = scheduled[0].start + 5
+    assert wall_sequence_at(day, course.track("primary"), at) == "primary-programme"
+    assert wall_sequence_at(day, course.track("secondary"), at) == "secondary-programme"
+
+
+def test_agreements_are_drafted_then_brought_to_the_group_and_the_twilight_says_where_the_group_is(course):
+    day = course.programme("day")
+    ids = [s.id for s in day.sessions]
+    assert ids.index("agreement") < ids.index("group")
+    assert "bring" in day.sessions[ids.index("group")].purpose and "draft" in day.sessions[ids.index("group")].purpose
+    twilight = course.programme("twilight")
+    assert "follow-up session" in twilight.summary and "learning group" in twilight.summary
+    assert "trio" in twilight.summary or "trios" in twilight.summary
+
+
+def test_the_day_has_safeguarding_and_a_pilot_and_the_follow_up_reviews_what_followed(course):
+    day = course.programme("day")
+    by_id = {s.id: s for s in day.sessions}
+    assert by_id["safeguarding"].exercise == "safeguarding-in-mentoring.md"
+    assert "mentoring-rehearsal" in by_id["safeguarding"].dashboards
+    assert by_id["start"].exercise == "planning-a-pilot.md"
+    assert {"learning-groups", "meeting-clock"} <= set(by_id["start"].dashboards)
+    assert by_id["review"].wall_sequence == "sml-and-personalisation"
+    follow_up = {s.id: s for s in course.programme("follow-up").sessions}
+    assert {"learning-groups", "meeting-clock", "my-learning-agreement"} <= set(follow_up["group"].dashboards)
+    assert follow_up["pilot"].wall_sequence == "pilot-first-weeks"
+    assert follow_up["parents"].exercise == "parents-letter-and-faq.md"
+    assert "self-review-explorer" in follow_up["review"].dashboards
+
+
+def test_each_track_lists_the_new_scenarios_and_the_primary_track_has_its_own(course):
+    library = {s.id: s for s in load_library().scenarios}
+    primary, secondary = course.track("primary"), course.track("secondary")
+    years = {sid: {m.year for m in library[sid].context.members} for sid in primary.scenarios}
+    assert sum(1 for y in years.values() if y and y <= {5, 6}) >= 4
+    assert "primary-staff-group" in primary.scenarios and "sceptical-colleague" not in primary.scenarios
+    for both in ("worried-about-home", "parent-asks"):
+        assert both in primary.scenarios and both in secondary.scenarios

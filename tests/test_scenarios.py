@@ -35,7 +35,7 @@ def scenario():
     return scenario_library.load_scenario(VALID)
 
 
-def test_the_principles_are_the_six_of_sml_mentoring():
+def test_the_principles_are_the_six_of_sml_mentoring_and_the_safeguarding_duty():
     principles = content.principles()
     assert principles.ids == (
         "support-not-control",
@@ -44,10 +44,13 @@ def test_the_principles_are_the_six_of_sml_mentoring():
         "keep-the-structure",
         "group-as-resource",
         "no-assessment-unless-asked",
+        "safety-first",
     )
     assert principles.name("keep-the-structure") == "Keep the structure so everyone gets their time"
     assert "Cunningham" in principles.source
     assert all(p.summary for p in principles.items)
+    duty = principles.get("safety-first")
+    assert "DfE (2025)" in duty.source and "not a principle of Self Managed Learning" in duty.source
 
 
 def test_a_run_starts_at_the_first_node_and_asks_before_showing_options(scenario):

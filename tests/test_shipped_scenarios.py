@@ -25,7 +25,15 @@ SITUATIONS = {
     "tell-me-what-to-do": "a pupil who wants to be told what to do",
     "confidence-repeated": "a confidence repeated outside the group",
     "sceptical-colleague": "a sceptical colleague in a staff group",
-    "gcse-pressure": "a Year 10 pupil under pressure about GCSE choices",
+    "gcse-pressure": "a Year 10 pupil under pressure to drop a GCSE",
+}
+
+#: The situations issue 19 adds: safeguarding, parents and the primary track.
+ADDED = {
+    "worried-about-home": "a disclosure in individual time, and a request for secrecy",
+    "parent-asks": 'a parent asking "so it lets kids do what they like?"',
+    "handing-on": "a Year 6 agreement handed on to secondary, with consent",
+    "primary-staff-group": "a primary staff group with the head in it",
 }
 
 
@@ -40,6 +48,24 @@ def test_the_nine_situations_are_all_there():
     assert set(SITUATIONS) <= {s.id for s in LIBRARY.scenarios}
 
 
+def test_the_added_situations_are_there_and_the_disclosure_rehearses_safety_before_secrecy():
+    scenarios = {s.id: s for s in LIBRARY.scenarios}
+    assert set(ADDED) <= set(scenarios)
+    disclosure = scenarios["worried-about-home"]
+    assert "DfE (2025)" in disclosure.source
+    first = disclosure.nodes[0]
+    promise = [o for o in first.options if "safety-first" in o.breaks]
+    assert promise and any("safety-first" in o.honours for o in first.options)
+    assert {e.outcome for e in disclosure.endings} >= {"good", "poor"}
+
+
+def test_wellbeing_signals_in_scenarios_get_the_who_needs_to_know_judgement():
+    scenarios = {s.id: s for s in LIBRARY.scenarios}
+    for sid in ("goals-and-parents", "confidence-repeated", "gcse-pressure"):
+        debriefs = " ".join(e.debrief for e in scenarios[sid].endings)
+        assert "needed to know" in debriefs or "needs to know" in debriefs, sid
+
+
 @pytest.mark.parametrize("scenario", LIBRARY.scenarios, ids=lambda s: s.id)
 def test_shape_three_decisions_two_endings_good_and_poor_responses(scenario):
     assert len(scenario.decision_points()) >= 3
@@ -48,7 +74,7 @@ def test_shape_three_decisions_two_endings_good_and_poor_responses(scenario):
     assert {e.outcome for e in scenario.endings} & {"mixed", "poor"}
     assert any(n.ask for n in scenario.nodes), "at least one 'what would you say?'"
     assert "Cunningham" in scenario.source
-    assert 1 <= len(scenario.context.members) <= 7
+    assert 1 <= len(scenario.context.members) <= 6, "at most six learners; the player is the mentor"
     for node in scenario.decision_points():
         # Each moment offers at least one response that honours a principle and one that breaks one.
         assert any(o.honours and not o.breaks for o in node.options), node.id
@@ -104,3 +130,12 @@ def test_the_list_command_shows_what_the_rehearsal_offers(capsys):
     out = capsys.readouterr().out
     assert str(FOLDER) in out
     assert "gcse-pressure: Year 10: pressure to drop a GCSE (staff, facilitator)" in out
+
+
+def test_the_scenarios_check_command_passes_every_shipped_scenario_and_the_template(capsys):
+    from smlkit.cli import main as cli
+
+    template = Path(__file__).resolve().parents[1] / "exercises" / "scenario-template.yaml"
+    assert cli.main(["scenarios", "check", str(FOLDER), str(template)]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(FILES) + 1} scenario files checked: all valid." in out

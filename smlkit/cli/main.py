@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     workshop.add_argument(
         "--programme",
         default=None,
-        help="which timetable the landing page shows: day (default) or twilight ($SMLKIT_PROGRAMME)",
+        help="which timetable the landing page shows: day (default), twilight or follow-up ($SMLKIT_PROGRAMME)",
     )
     workshop.add_argument(
         "--track",

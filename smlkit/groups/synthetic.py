@@ -15,12 +15,19 @@ from datetime import date, timedelta
 from smlkit.groups.learners import Learner, Mentor
 from smlkit.groups.rules import APART, LOCK, PREFER, TOGETHER, Rule, Rules
 
-FORENAMES = (
-    "Aaliyah Adam Aisha Alfie Amara Amelia Arjun Ava Ayaan Bella Ben Caleb Chloe Daniel Dev Eden Eliza Ella "
-    "Emeka Erin Ethan Evie Ezra Faith Finn Freya Grace Hamza Harper Harry Hassan Ibrahim Isaac Isla Ivy Jack "
-    "Jacob Jade Jayden Kai Kian Layla Leo Lily Logan Luca Maisie Maya Mia Mohammed Nadia Noah Nora Oliver "
-    "Olivia Omar Oscar Phoebe Poppy Priya Reuben Riley Rosa Ruby Sami Sara Sofia Theo Toby Tomasz Yusuf Zara Zoe"
+#: Forenames by the gender a roster would most often record with them (so a projected group
+#: never pairs a name with an unlikely gender); ``EITHER`` names go with both.
+GIRLS = (
+    "Aaliyah Aisha Amara Amelia Ava Bella Chloe Eliza Ella Erin Evie Faith Freya Grace Harper Isla Ivy Jade "
+    "Layla Lily Maisie Maya Mia Nadia Nora Olivia Phoebe Poppy Priya Rosa Ruby Sara Sofia Zara Zoe"
 ).split()
+BOYS = (
+    "Adam Alfie Arjun Ayaan Ben Caleb Daniel Dev Emeka Ethan Ezra Finn Hamza Harry Hassan Ibrahim Isaac Jack "
+    "Jacob Jayden Kian Leo Logan Luca Mohammed Noah Oliver Omar Oscar Reuben Theo Toby Tomasz Yusuf"
+).split()
+EITHER = "Eden Kai Riley Sami".split()
+FORENAMES = sorted(GIRLS + BOYS + EITHER)
+FORENAMES_FOR = {"F": tuple(GIRLS + EITHER), "M": tuple(BOYS + EITHER)}
 SURNAMES = (
     "Adeyemi Ahmed Ali Allen Bailey Baker Begum Bennett Brown Campbell Chen Clarke Cole Cooper Davies Dixon "
     "Edwards Evans Fisher Francis Green Hall Harris Hughes Hussain Iqbal Jackson James Johnson Jones Kaur Khan "
@@ -68,7 +75,7 @@ def synthetic_learners(
                 Learner(
                     id=upn,
                     dob=_dob(rng, year_group, school_year),
-                    forename=rng.choice(FORENAMES),
+                    forename=rng.choice(FORENAMES_FOR[gender]),
                     surname=rng.choice(SURNAMES),
                     year=year_group,
                     reg_group=f"{year_group}{'ABCDEFGHJKLMNPRSTUVWXYZ'[n % forms]}",

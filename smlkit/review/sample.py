@@ -1,4 +1,5 @@
-"""A synthetic school for trying the heads' explorer: ~60 staff, 8 departments, two rounds.
+"""A synthetic school for trying the heads' explorer: ~60 staff, 8 departments, two rounds
+(or, for ``data/review/school-primary.yaml``, a primary school of 22 staff in four teams).
 
 Nobody here is real. The ratings are drawn from a seeded random generator, shaped so
 the explorer has something to show: departments that differ (most on student voice
@@ -29,6 +30,22 @@ SIZES = {
 }
 ROLE_MIX = ("Teacher", "Teacher", "Teacher", "Middle leader", "Teaching assistant", "Support staff")
 
+#: Staff per team in the primary sample school (``data/review/school-primary.yaml``, 22 in all),
+#: where small groups are the norm: two teams are under five, and so are two roles.
+PRIMARY_SIZES = {
+    "Early years and Key Stage 1": 8,
+    "Key Stage 2": 9,
+    "Inclusion and support": 3,
+    "Office and site": 2,
+}
+#: Each primary team's roles, in turn; a phase's first member leads it.
+PRIMARY_ROLES = {
+    "Early years and Key Stage 1": ("Leadership team", "Teacher", "Teaching assistant"),
+    "Key Stage 2": ("Leadership team", "Teacher", "Teaching assistant"),
+    "Inclusion and support": ("Teaching assistant",),
+    "Office and site": ("Support staff",),
+}
+
 #: How much higher (or lower) than the school a department tends to rate, for some elements.
 LEANINGS = {
     ("Mathematics", "mgmt-student-voice"): -1.2,
@@ -56,12 +73,19 @@ def _level(rng: random.Random, centre: float, scale: Scale) -> int:
 
 
 def _staff_list(school: School) -> list[tuple[str, str]]:
+    """(department, role) for each sample member of staff: the secondary sample's, or the primary
+    sample's when the school file names the primary teams."""
+    primary = bool(set(PRIMARY_SIZES) & set(school.departments))
     people = []
-    for department, size in SIZES.items():
+    for department, size in (PRIMARY_SIZES if primary else SIZES).items():
         if department not in school.departments:
             continue
         for i in range(size):
-            role = "Senior leader" if department == "English" and i == 0 else ROLE_MIX[i % len(ROLE_MIX)]
+            if primary:
+                cycle = PRIMARY_ROLES[department]
+                role = cycle[0] if i == 0 or len(cycle) == 1 else cycle[1 + (i - 1) % (len(cycle) - 1)]
+            else:
+                role = "Senior leader" if department == "English" and i == 0 else ROLE_MIX[i % len(ROLE_MIX)]
             people.append((department, role if role in school.roles else school.roles[0]))
     return people
 

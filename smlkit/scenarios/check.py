@@ -88,9 +88,22 @@ def _hint(meant: Mapping[str, str], missing: str) -> str:
     return f" (did you mean '{meant[missing]}'?)" if meant.get(missing) else ""
 
 
+#: A learning group has at most six learners; the player is its mentor (or adviser) and is not listed.
+MAX_LEARNERS = 6
+
+
 def _check_members(data: Mapping[str, Any]) -> list[Finding]:
     found = []
-    for index, member in enumerate(data["context"]["members"]):
+    members = data["context"]["members"]
+    if len(members) > MAX_LEARNERS:
+        found.append(
+            Finding(
+                ("context", "members", MAX_LEARNERS, "name"),
+                f"a learning group has at most {MAX_LEARNERS} learners, and this lists {len(members)}: list only the "
+                "learners (the player is the mentor, and is not listed)",
+            )
+        )
+    for index, member in enumerate(members):
         if not any(key in member for key in ("year", "age", "role")):
             found.append(
                 Finding(

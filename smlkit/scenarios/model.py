@@ -34,6 +34,7 @@ class Principle:
     id: str
     name: str
     summary: str
+    source: str = ""  # what this principle rests on, when it is not the list's own source
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,10 @@ class Principles:
 
 
 def principles_from_data(data: Mapping[str, Any]) -> Principles:
-    items = tuple(Principle(p["id"], p["name"], " ".join(p["summary"].split())) for p in data["principles"])
+    items = tuple(
+        Principle(p["id"], p["name"], " ".join(p["summary"].split()), " ".join(p.get("source", "").split()))
+        for p in data["principles"]
+    )
     seen: set[str] = set()
     for principle in items:
         if principle.id in seen:

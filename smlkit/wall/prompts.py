@@ -32,7 +32,7 @@ MAX_TEXT = 2000
 #: More options than this cannot sensibly be put in order with move-up/move-down buttons.
 MAX_RANKED = 8
 
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\(n\.d\.[a-z]?\)")  # a year, or n.d. for an undated page
 
 FieldPath = tuple[str | int, ...]
 
