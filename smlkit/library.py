@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from smlkit import settings
 from smlkit.agreements.check import Guide, guide_from_data
 from smlkit.content import datafile
 from smlkit.content.paths import PACKAGE_DIR, data_dir
@@ -169,12 +169,12 @@ def respondent_groups() -> RespondentGroups:
 
 def programme() -> Programme:
     """The programme this workshop runs ($SMLKIT_PROGRAMME, else the plan's first)."""
-    return course().programme(os.environ.get(PROGRAMME_ENV) or None)
+    return course().programme(settings.current().programme or None)
 
 
 def track() -> Track:
     """The track (primary or secondary) this workshop runs ($SMLKIT_TRACK, else the plan's first)."""
-    return course().track(os.environ.get(TRACK_ENV) or None)
+    return course().track(settings.current().track or None)
 
 
 # ---- heads' self-review (issue 7) ----

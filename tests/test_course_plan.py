@@ -143,7 +143,8 @@ def test_workshop_checks_the_programme_and_track_it_is_asked_for(monkeypatch):
     monkeypatch.delenv(content.TRACK_ENV, raising=False)
     programme, track = cli.choose_plan(parser.parse_args(["workshop", "--programme", "twilight", "--track", "primary"]))
     assert (programme.id, track.id) == ("twilight", "primary")
-    assert content.programme().id == "twilight" and content.track().id == "primary"
+    monkeypatch.setenv("SMLKIT_PROGRAMME", "follow-up")  # a setting counts when no option is given
+    assert cli.choose_plan(parser.parse_args(["workshop"]))[0].id == "follow-up"
     with pytest.raises(DataFileError, match=r"no programme .weekend.*day, twilight, follow-up"):
         cli.choose_plan(parser.parse_args(["workshop", "--programme", "weekend"]))
 

@@ -13,9 +13,10 @@ from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
 from smlkit.access import visitor
+from smlkit.access.kernel_proof import PROOF_HEADER, kernel_proof
 from smlkit.access.tokens import PARTICIPANT_COOKIE
 from smlkit.serve import page_request
-from smlkit.serve.page_request import PROOF_HEADER, PageRequests, PageRequestSocket, kernel_proof
+from smlkit.serve.page_request import PageRequests, PageRequestSocket
 
 SECRET = "s" * 64
 
@@ -161,7 +162,7 @@ def test_sockets_without_a_kernels_proof_are_refused(query_server):
 def test_a_waiting_kernel_gets_its_visitor_whatever_other_sockets_do(query_server, monkeypatch):
     port, _kernels, loop = query_server
     url = f"ws://127.0.0.1:{port}/voila/query/kernel-a"
-    monkeypatch.setenv(page_request.SECRET_ENV, SECRET)
+    monkeypatch.setenv("SMLKIT_KERNEL_SECRET", SECRET)
     monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-a")
     monkeypatch.setattr(visitor, "READ_SECONDS", 1.0)
     got: dict = {}
@@ -192,7 +193,7 @@ def test_a_request_sent_while_the_kernel_was_reconnecting_still_arrives(query_se
     port, _kernels, loop = query_server
     # Handed to a visitor before the kernel's socket is open (the server was busy): kept, then sent.
     _on(loop, _deliver, "kernel-b", f"{PARTICIPANT_COOKIE}=tok-b")
-    monkeypatch.setenv(page_request.SECRET_ENV, SECRET)
+    monkeypatch.setenv("SMLKIT_KERNEL_SECRET", SECRET)
     monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-b")
     found = visitor.wait_for_page_request(f"ws://127.0.0.1:{port}/voila/query/kernel-b", patience=10)
     assert found["HTTP_COOKIE"] == f"{PARTICIPANT_COOKIE}=tok-b"
@@ -212,7 +213,7 @@ def test_a_kernel_that_never_confirms_its_visitor_is_shut_down(query_server):
 
 def test_a_pooled_kernel_gives_up_at_its_deadline_not_never(query_server, monkeypatch):
     port, _kernels, _loop = query_server
-    monkeypatch.setenv(page_request.SECRET_ENV, SECRET)
+    monkeypatch.setenv("SMLKIT_KERNEL_SECRET", SECRET)
     monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-a")
     monkeypatch.setattr(visitor, "READ_SECONDS", 0.5)
     with pytest.raises(TimeoutError, match="nobody has opened this page yet"):

@@ -12,8 +12,8 @@ from smlkit.cli import main as cli
 from smlkit.course.records import REFLECTION_KEY as KEY
 from smlkit.course.records import REFLECTION_KIND as KIND
 from smlkit.errors import ValidationError
+from smlkit.people import records as privacy
 from smlkit.people.records import set_display_name
-from smlkit.storage import privacy
 from smlkit.storage.store import Store
 
 

@@ -17,11 +17,11 @@ import threading
 import time
 from dataclasses import dataclass
 
-from smlkit.access.hub import FACILITATOR_ENV, HUB_USER_ENV, is_facilitator_flag, participant_token
+from smlkit import settings
+from smlkit.access.hub import participant_token
 from smlkit.access.tokens import (
     FACILITATOR_COOKIE,
     PARTICIPANT_COOKIE,
-    VERIFIER_ENV,
     new_token,
     parse_cookies,
     session_expiry,
@@ -52,14 +52,12 @@ def current_visitor() -> Visitor:
     """Wait (under Voila) for the page request, then say who made it."""
     if os.environ.get("VOILA_PREHEAT") == "True":
         os.environ.update(wait_for_page_request())
-    hub_user = os.environ.get(HUB_USER_ENV)
-    if hub_user:
-        return Visitor(
-            token=participant_token(hub_user), is_facilitator=is_facilitator_flag(os.environ.get(FACILITATOR_ENV))
-        )
+    ours = settings.current()
+    if ours.hub_user:
+        return Visitor(token=participant_token(ours.hub_user), is_facilitator=ours.hub_facilitator)
     cookies = parse_cookies(os.environ.get("HTTP_COOKIE"))
     token = cookies.get(PARTICIPANT_COOKIE)
-    until = session_expiry(cookies.get(FACILITATOR_COOKIE), os.environ.get(VERIFIER_ENV))
+    until = session_expiry(cookies.get(FACILITATOR_COOKIE), ours.facilitator_verifier)
     facilitator = until is not None
     if not token:
         return Visitor(token=new_token(), is_facilitator=facilitator, from_browser=False, facilitator_until=until)
@@ -86,10 +84,10 @@ def _query_url() -> str:
 
 
 def _proof_headers() -> dict[str, str]:
-    """This kernel's proof that the workbook's server started it (see ``smlkit.serve.page_request``)."""
-    from smlkit.serve.page_request import PROOF_HEADER, SECRET_ENV, kernel_proof
+    """This kernel's proof that the workbook's server started it (see ``smlkit.access.kernel_proof``)."""
+    from smlkit.access.kernel_proof import PROOF_HEADER, kernel_proof
 
-    secret = os.environ.get(SECRET_ENV, "")
+    secret = settings.current().kernel_secret
     kernel_id = os.environ.get("VOILA_KERNEL_ID", "")
     return {PROOF_HEADER: kernel_proof(secret, kernel_id)} if secret and kernel_id else {}
 
@@ -98,7 +96,7 @@ async def _receive_request(url: str, patience: float, unreachable: float) -> dic
     from tornado.httpclient import HTTPClientError, HTTPRequest  # tornado is already loaded in every kernel
     from tornado.websocket import websocket_connect
 
-    from smlkit.serve.page_request import RECEIVED
+    from smlkit.access.kernel_proof import RECEIVED
 
     started = time.monotonic()
     deadline = started + patience

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from smlkit.storage import privacy
+from smlkit.people import records as privacy
 from smlkit.storage.store import Store
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from smlkit.errors import ConfigError
 from smlkit.exports.day_record import day_workbook, person_rows, person_workbook
-from smlkit.storage import privacy
+from smlkit.people import records as privacy
 from smlkit.storage.store import Store
 from smlkit.text import clean_line, scrubbed
 

@@ -17,6 +17,7 @@ import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
+from smlkit import settings
 from smlkit.access import hub
 from smlkit.access import tokens as access
 from smlkit.content.paths import default_state_dir
@@ -162,8 +163,9 @@ def facilitator_key(explicit: str | None) -> str:
     """The key given, else $SMLKIT_FACILITATOR_KEY, else one kept (private) in the data folder."""
     if explicit:
         return explicit
-    if os.environ.get(access.KEY_ENV):
-        return os.environ[access.KEY_ENV]
+    kept_in_env = settings.current().facilitator_key
+    if kept_in_env:
+        return kept_in_env
     path = default_state_dir() / "facilitator.key"
     try:
         if path.exists():
@@ -262,8 +264,8 @@ def retention_days(args: argparse.Namespace, options) -> int:
 
 
 def run_workshop(args: argparse.Namespace) -> int:
+    from smlkit.people.records import purge_inactive
     from smlkit.serve.server import build_app
-    from smlkit.storage.privacy import purge_inactive
     from smlkit.storage.store import Store
 
     options = workshop_options(args)
@@ -313,16 +315,14 @@ def run_workshop(args: argparse.Namespace) -> int:
 
 
 def choose_plan(args: argparse.Namespace, env: Mapping[str, str] | None = None):
-    """The programme and track asked for (option, else environment, else the plan's first), checked;
-    recorded in the environment so the landing page and the kernels use the same ones."""
+    """The programme and track asked for (option, else setting, else the plan's first), checked.
+    The server hands them to its kernels, so the landing page and every page use the same ones."""
     from smlkit import library as content
 
-    env = os.environ if env is None else env
+    given = settings.Settings.from_env(env) if env is not None else settings.current()
     plan = content.course()
-    programme = plan.programme(args.programme or env.get(content.PROGRAMME_ENV) or None)
-    track = plan.track(args.track or env.get(content.TRACK_ENV) or None)
-    os.environ[content.PROGRAMME_ENV] = programme.id
-    os.environ[content.TRACK_ENV] = track.id
+    programme = plan.programme(args.programme or given.programme or None)
+    track = plan.track(args.track or given.track or None)
     return programme, track
 
 

@@ -7,9 +7,9 @@ of the repository. Both layouts resolve here and nowhere else.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from smlkit import settings
 from smlkit.errors import DataFileError
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -49,8 +49,4 @@ def jupyter_share_dir() -> Path:
 
 def default_state_dir() -> Path:
     """Where the default SQLite store lives: ``$SMLKIT_HOME`` or the XDG data dir."""
-    explicit = os.environ.get("SMLKIT_HOME")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "smlkit"
+    return settings.current().home

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from smlkit.errors import SmlkitError
@@ -92,3 +94,47 @@ def _plain_text(value: Any) -> str:
 def _sheet_title(title: str) -> str:
     cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\").strip() or "Sheet"
     return cleaned[:31]
+
+
+def sheet_value(value: Any) -> Any:
+    """Values as the day's record shows them: control characters dropped, formula-like text quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None)
+    if not isinstance(value, str | int | float | date):
+        value = str(value)
+    if isinstance(value, str):
+        value = without_controls(value)  # XML cannot hold them: old data may still carry some
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+    return value
+
+
+def write_rows_sheet(book: Any, title: str, rows: Sequence[dict[str, Any]]) -> None:
+    """A sheet of ``rows`` (columns in the order first seen) in an openpyxl workbook; "Nothing saved yet" if none."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title=title[:31])
+    if not rows:
+        sheet.append(["Nothing saved yet"])
+        return
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    sheet.append([sheet_value(c) for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([sheet_value(row.get(c)) for c in columns])
+    for index, column in enumerate(columns, start=1):
+        width = max(len(str(column)), *(min(60, len(str(row.get(column) or ""))) for row in rows))
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, width + 2))
+        for cell in sheet[get_column_letter(index)][1:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"

@@ -8,24 +8,20 @@ participants shown by the name they chose). The workbook also carries a People s
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from smlkit.agreements import records as agreement_records
+from smlkit.content.spreadsheet import write_rows_sheet
 from smlkit.course import records as course_records
 from smlkit.groups import records as group_records
 from smlkit.people.names import shown_as
+from smlkit.people.records import Person, people
 from smlkit.review import records as review_records
 from smlkit.scenarios import records as scenario_records
-from smlkit.storage.privacy import Person, people
 from smlkit.storage.store import Record, Store
-from smlkit.text import without_controls
 from smlkit.wall import files as wall_files
 
 Rows = list[dict[str, Any]]
@@ -43,46 +39,6 @@ SHEETS: tuple[tuple[str, Callable[[Store], Rows]], ...] = (
 )
 
 
-def _cell(value: Any) -> Any:
-    """Values as a spreadsheet shows them: control characters dropped, formula-like text quoted."""
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple, dict)):
-        value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None)
-    if not isinstance(value, str | int | float | date):
-        value = str(value)
-    if isinstance(value, str):
-        value = without_controls(value)  # XML cannot hold them: old data may still carry some
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-    return value
-
-
-def _write_sheet(book: Workbook, title: str, rows: Sequence[dict[str, Any]]) -> None:
-    sheet = book.create_sheet(title=title[:31])
-    if not rows:
-        sheet.append(["Nothing saved yet"])
-        return
-    columns: list[str] = []
-    for row in rows:
-        for key in row:
-            if key not in columns:
-                columns.append(key)
-    sheet.append([_cell(c) for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(row.get(c)) for c in columns])
-    for index, column in enumerate(columns, start=1):
-        width = max(len(str(column)), *(min(60, len(str(row.get(column) or ""))) for row in rows))
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, width + 2))
-        for cell in sheet[get_column_letter(index)][1:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-
-
 def _people_rows(everyone: Sequence[Person]) -> Rows:
     return [
         {"participant id": p.participant_id, "shown as": shown_as(p.name), "last active (UTC)": p.last_seen}
@@ -94,9 +50,9 @@ def day_workbook(store: Store) -> bytes:
     """Every part of the course, one sheet each, plus the People sheet."""
     book = Workbook()
     book.remove(book.active)
-    _write_sheet(book, "People", _people_rows(people(store)))
+    write_rows_sheet(book, "People", _people_rows(people(store)))
     for title, rows_of in SHEETS:
-        _write_sheet(book, title, rows_of(store))
+        write_rows_sheet(book, title, rows_of(store))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -120,7 +76,7 @@ def person_rows(person: Person, saved: Sequence[Record]) -> Rows:
 def person_workbook(person: Person, saved: Sequence[Record]) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    _write_sheet(book, "Everything saved", person_rows(person, saved))
+    write_rows_sheet(book, "Everything saved", person_rows(person, saved))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ from docx import Document
 from docx.shared import Pt
 from openpyxl import Workbook
 
-from smlkit.exports.day_record import _write_sheet
+from smlkit.content.spreadsheet import write_rows_sheet
 from smlkit.review.instrument import Instrument, School
 from smlkit.review.plan import ActionPlan
 from smlkit.review.scale import Scale
@@ -54,15 +54,15 @@ def report_workbook(
     """Every table of the explorer, one sheet each, then the action plan and the team's notes."""
     book = Workbook()
     book.remove(book.active)
-    _write_sheet(book, "About", about_rows(school, report, scale))
+    write_rows_sheet(book, "About", about_rows(school, report, scale))
     for title, rows in report_tables(instrument, scale, report):
-        _write_sheet(book, title, rows)
+        write_rows_sheet(book, title, rows)
     if plan is not None:
-        _write_sheet(book, "Action plan", plan_rows(instrument, plan))
+        write_rows_sheet(book, "Action plan", plan_rows(instrument, plan))
     if notes:
         labels = instrument.labels()
         rows = [{"element": labels[e], "notes": notes[e]} for e in instrument.element_ids if e in notes]
-        _write_sheet(book, "Leadership notes", rows)
+        write_rows_sheet(book, "Leadership notes", rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -71,8 +71,8 @@ def report_workbook(
 def plan_workbook(instrument: Instrument, school: School, round_name: str, plan: ActionPlan) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    _write_sheet(book, "Action plan", plan_rows(instrument, plan))
-    _write_sheet(book, "About", [{"": "School", "value": school.name}, {"": "Round", "value": round_name}])
+    write_rows_sheet(book, "Action plan", plan_rows(instrument, plan))
+    write_rows_sheet(book, "About", [{"": "School", "value": school.name}, {"": "Round", "value": round_name}])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

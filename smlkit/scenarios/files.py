@@ -15,7 +15,6 @@ because a broken stage would make the next one report the same mistake again:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import jsonschema
 import yaml
 
 from smlkit import library as content
+from smlkit import settings
 from smlkit.content import datafile
 from smlkit.content.datafile import FieldPath, Problem
 from smlkit.content.paths import data_dir
@@ -330,7 +330,7 @@ def _duplicate_id(file: str, scenario_id: str, first: str) -> Problem:
 def scenario_folders() -> list[Path]:
     """``data/scenarios/`` then every folder in ``$SMLKIT_SCENARIOS``."""
     folders = [data_dir() / "scenarios"]
-    for raw in os.environ.get(FOLDERS_ENV, "").split(os.pathsep):
+    for raw in [str(p) for p in settings.current().scenario_folders]:
         if raw.strip():
             folder = Path(raw.strip()).expanduser()
             if folder not in folders:

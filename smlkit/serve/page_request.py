@@ -25,10 +25,7 @@ acknowledged, give the kernel-side wait a timeout, and authenticate the socket.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,31 +34,14 @@ from typing import Any, Protocol
 import tornado.web
 import tornado.websocket
 
-#: The environment variable that carries the server's kernel secret to the kernels it starts.
-SECRET_ENV = "SMLKIT_KERNEL_SECRET"  # noqa: S105 - the name of a variable, not a secret
-#: The header a kernel proves itself with when it asks for its page request.
-PROOF_HEADER = "X-Smlkit-Kernel-Proof"
-#: What a kernel sends back once it has read its page request.
-RECEIVED = "received"
+from smlkit.access.kernel_proof import PROOF_HEADER, RECEIVED, proof_is_valid
+
 #: A kernel handed to a visitor must confirm it has their request within this many seconds.
 DELIVERY_SECONDS = 90.0
 #: At most this many requests wait at once (a bound on memory whatever clients do).
 MAX_PENDING = 4096
 
 log = logging.getLogger("smlkit.serve.page_request")
-
-
-def new_secret() -> str:
-    return secrets.token_hex(32)
-
-
-def kernel_proof(secret: str, kernel_id: str) -> str:
-    """What kernel ``kernel_id`` shows to prove the server started it."""
-    return hmac.new(secret.encode("utf-8"), f"page-request:{kernel_id}".encode(), hashlib.sha256).hexdigest()
-
-
-def proof_is_valid(secret: str, kernel_id: str, proof: str | None) -> bool:
-    return bool(secret and proof) and hmac.compare_digest(str(proof), kernel_proof(secret, kernel_id))
 
 
 class Connection(Protocol):

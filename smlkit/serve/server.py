@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,7 +32,8 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from smlkit import library as content
-from smlkit.access import hub
+from smlkit import settings as smlkit_settings
+from smlkit.access import hub, kernel_proof
 from smlkit.access import tokens as access
 from smlkit.content.paths import notebooks_dir, share_dir
 from smlkit.course import timetable
@@ -64,6 +65,9 @@ class WorkshopOptions:
     base_url: str = "/"
     #: Under JupyterHub: the server the Hub asked for (owner, admin flag); None when standalone.
     hub: hub.HubServer | None = None
+    #: The timetable and track the room runs (ids from the course plan; "" for the plan's first).
+    programme: str = ""
+    track: str = ""
 
 
 class _WorkbookPage:
@@ -337,13 +341,12 @@ class WorkshopApp(Voila):
         key = self.smlkit_facilitator_key
         settings["smlkit_facilitator_key"] = key
         settings["smlkit_session_signer"] = access.SessionSigner(key) if key else None
-        settings["smlkit_facilitator_verifier"] = os.environ.get(access.VERIFIER_ENV, "")
-        settings["smlkit_kernel_secret"] = os.environ.get(page_request.SECRET_ENV, "")
-        owner = os.environ.get(hub.HUB_USER_ENV, "")
+        ours = smlkit_settings.current()
+        settings["smlkit_facilitator_verifier"] = ours.facilitator_verifier
+        settings["smlkit_kernel_secret"] = ours.kernel_secret
+        owner = ours.hub_user
         settings["smlkit_hub_user"] = owner
-        settings["smlkit_hub_facilitator"] = bool(owner) and hub.is_facilitator_flag(
-            os.environ.get(hub.FACILITATOR_ENV)
-        )
+        settings["smlkit_hub_facilitator"] = bool(owner) and ours.hub_facilitator
         if owner:
             hub_base = url_path_join(os.environ.get("JUPYTERHUB_BASE_URL") or "/", "hub/")
             settings["smlkit_hub_home"] = url_path_join(hub_base, "home")
@@ -365,7 +368,7 @@ class WorkshopApp(Voila):
             (url_path_join(base, r"voila/query/(?P<kernel_id>[\w-]+)"), page_request.PageRequestSocket),
         ]
         page_request.install()
-        if os.environ.get(hub.HUB_USER_ENV):
+        if smlkit_settings.current().hub_user:
             # The Hub's OAuth callback (and log-out), under this server's prefix.
             ours += [(url_path_join(base, spec[0]), *spec[1:]) for spec in self.identity_provider.get_handlers()]
         else:  # Jupyter's log-in and log-out pages mean nothing here (and log-out answered 500)
@@ -397,7 +400,7 @@ REFILL_ENV = "SMLKIT_REFILL_DELAY"
 def pool_sizes(course: Course) -> dict[str, int]:
     """Each dashboard's kernel pool, by id: the course plan's ``preheat``, or what ``SMLKIT_PREHEAT`` says."""
     planned = {dash.id: dash.preheat for dash in course.dashboards}
-    raw = os.environ.get(PREHEAT_ENV, "").strip()
+    raw = smlkit_settings.current().preheat
     if not raw:
         return planned
     if "=" not in raw:
@@ -435,12 +438,9 @@ def voila_config(course: Course) -> dict:
         if size > 0 and not dash.needs_key:
             pools[dash.notebook] = {"pool_size": size}
     config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools
-    delay = os.environ.get(REFILL_ENV, "").strip()
-    if delay:
-        try:
-            config["VoilaKernelManager"]["fill_delay"] = max(0.0, float(delay))
-        except ValueError:
-            raise ConfigError(f"{REFILL_ENV} must be a number of seconds, not {delay!r}") from None
+    delay = smlkit_settings.current().refill_delay
+    if delay is not None:
+        config["VoilaKernelManager"]["fill_delay"] = delay
     nav = [
         {
             "number": item.number,
@@ -459,24 +459,27 @@ def build_app(options: WorkshopOptions, extra_config: dict | None = None) -> Wor
     """A configured, initialised (not yet started) WorkshopApp."""
     from traitlets.config import Config
 
+    # Kernels inherit this process's environment: hand them their settings in the one place that
+    # writes it. They get the verifier of facilitator sessions and the secret that proves them to
+    # the page-request socket, never the facilitator key; under the Hub they get the participant
+    # and the admin flag, and on its own the workbook clears those, so only cookies and the key count.
+    given = smlkit_settings.current()
+    smlkit_settings.hand_to_kernels(
+        replace(
+            given,
+            db_url=options.db_url,
+            facilitator_key="",
+            programme=options.programme or given.programme,
+            track=options.track or given.track,
+            facilitator_verifier=(
+                access.SessionSigner(options.facilitator_key).verifier() if options.facilitator_key else ""
+            ),
+            kernel_secret=kernel_proof.new_secret(),
+            hub_user=options.hub.user if options.hub is not None else "",
+            hub_facilitator=bool(options.hub and options.hub.is_facilitator),
+        )
+    )
     course = content.course()
-    os.environ["SMLKIT_DB"] = options.db_url
-    # Kernels inherit this environment: they get the verifier of facilitator sessions and the
-    # secret that proves them to the page-request socket, never the facilitator key itself.
-    os.environ.pop(access.KEY_ENV, None)
-    if options.facilitator_key:
-        os.environ[access.VERIFIER_ENV] = access.SessionSigner(options.facilitator_key).verifier()
-    else:
-        os.environ.pop(access.VERIFIER_ENV, None)
-    os.environ[page_request.SECRET_ENV] = page_request.new_secret()
-    # Kernels inherit these: under the Hub they name the participant and the admin flag
-    # (smlkit.access.visitor); on its own the workbook clears them, so only cookies and the key count.
-    if options.hub is not None:
-        os.environ[hub.HUB_USER_ENV] = options.hub.user
-        os.environ[hub.FACILITATOR_ENV] = "1" if options.hub.is_facilitator else "0"
-    else:
-        os.environ.pop(hub.HUB_USER_ENV, None)
-        os.environ.pop(hub.FACILITATOR_ENV, None)
     # Voila finds the workbook's template through the Jupyter data path.
     jupyter_path = os.environ.get("JUPYTER_PATH", "")
     ours = str(share_dir() / "jupyter")

@@ -15,13 +15,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from smlkit import settings
 from smlkit.content.paths import default_state_dir
 from smlkit.errors import StoreError
 
 
 def default_url() -> str:
     """``$SMLKIT_DB`` if set, else a SQLite file in the state directory."""
-    explicit = os.environ.get("SMLKIT_DB")
+    explicit = settings.current().db_url
     if explicit:
         return normalise_url(explicit)
     return f"sqlite:///{default_state_dir() / 'workshop.sqlite'}"
@@ -53,11 +54,7 @@ _engines_lock = threading.Lock()
 
 def _busy_timeout_ms() -> int:
     """How long a write waits for a locked SQLite file before reporting it busy ($SMLKIT_DB_BUSY_MS)."""
-    raw = os.environ.get("SMLKIT_DB_BUSY_MS", "15000")
-    try:
-        return max(100, int(raw))
-    except ValueError:
-        raise StoreError(f"SMLKIT_DB_BUSY_MS must be a number of milliseconds, not {raw!r}") from None
+    return settings.current().db_busy_ms
 
 
 def _private_file(path: Path) -> None:

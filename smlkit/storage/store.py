@@ -330,6 +330,23 @@ class Store:
             conditions.append(records.c.key == key)
         return self._many(sa.select(records).where(*conditions).order_by(records.c.id))
 
+    def activity(self) -> tuple[dict[str, datetime], dict[str, datetime]]:
+        """When each participant first arrived, and when each last saved anything (UTC, naive)."""
+        try:
+            with self.engine.connect() as conn:
+                arrived = sa.select(participants.c.id, participants.c.created_at).order_by(participants.c.created_at)
+                created = dict(conn.execute(arrived).all())
+                last = dict(
+                    conn.execute(
+                        sa.select(records.c.participant_id, sa.func.max(records.c.created_at)).group_by(
+                            records.c.participant_id
+                        )
+                    ).all()
+                )
+        except OperationalError as exc:
+            raise self._wrap(exc, "read") from None
+        return created, last
+
     def records_of(self, participant_id: str) -> list[Record]:
         """Everything one participant has saved (for export on request)."""
         query = sa.select(records).where(records.c.participant_id == participant_id).order_by(records.c.id)

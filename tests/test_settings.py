@@ -1,0 +1,54 @@
+"""One settings object: every SMLKIT_* variable read in one place, documented, handed to kernels."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from smlkit import settings
+from smlkit.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_setting_is_documented_in_the_readme_and_nothing_else_reads_the_environment():
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in settings.VARIABLES if f"`{name}`" not in readme]
+    assert not missing, f"the README's table of settings does not list {missing}"
+    readers = []
+    for path in (ROOT / "smlkit").rglob("*.py"):
+        text = path.read_text()
+        for name in re.findall(r"\"(SMLKIT_[A-Z_]+)\"", text):
+            if path.name != "settings.py" and re.search(rf"environ(?:\.get)?\(?\[?\"{name}\"", text):
+                readers.append(f"{path.relative_to(ROOT)} reads {name}")
+    assert not readers, readers
+
+
+def test_settings_are_read_and_checked_from_the_environment(tmp_path):
+    env = {
+        "SMLKIT_HOME": str(tmp_path),
+        "SMLKIT_DB_BUSY_MS": "2500",
+        "SMLKIT_REFILL_DELAY": "30",
+        "SMLKIT_TRACK": " primary ",
+        "SMLKIT_FACILITATOR": "1",
+    }
+    got = settings.Settings.from_env(env)
+    assert (got.home, got.db_busy_ms, got.refill_delay, got.track) == (tmp_path, 2500, 30.0, "primary")
+    assert got.hub_facilitator and settings.Settings.from_env({}).home.name == "smlkit"
+    with pytest.raises(ConfigError, match="SMLKIT_DB_BUSY_MS must be a number of milliseconds, not 'soon'"):
+        settings.Settings.from_env({"SMLKIT_DB_BUSY_MS": "soon"})
+    with pytest.raises(ConfigError, match="SMLKIT_REFILL_DELAY must be a number of seconds"):
+        settings.Settings.from_env({"SMLKIT_REFILL_DELAY": "later"})
+
+
+def test_kernels_are_handed_their_settings_and_never_the_facilitator_key(tmp_path):
+    env = {"SMLKIT_FACILITATOR_KEY": "the-key-1234", "SMLKIT_HUB_USER": "stale", "PATH": "/bin"}
+    chosen = settings.Settings(
+        home=tmp_path, db_url="sqlite:///x.sqlite", facilitator_key="the-key-1234", track="primary", kernel_secret="s"
+    )
+    settings.hand_to_kernels(chosen, env)
+    assert "SMLKIT_FACILITATOR_KEY" not in env and "SMLKIT_HUB_USER" not in env
+    assert env["SMLKIT_TRACK"] == "primary" and env["SMLKIT_KERNEL_SECRET"] == "s" and env["PATH"] == "/bin"
+    assert settings.Settings.from_env(env).db_url == "sqlite:///x.sqlite"
