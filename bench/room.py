@@ -8,7 +8,7 @@ Two kinds of simulated participant (``--client``):
 
 * ``protocol`` (the default): each participant is a cookie jar that fetches the page over HTTP
   and speaks the Jupyter widget protocol on the kernel's websocket, as Voila's page does
-  (``bench/widget_client.py``). The clients cost almost nothing, so the run measures the server:
+  (``tests/support/widget_client.py``). The clients cost almost nothing, so the run measures the server:
   Voila, the kernels and the store. Interactive = the dashboard's widgets are loaded and its
   root carries ``smlkit-ready`` (what the browser needs before anyone can type).
 * ``browser``: real Playwright browser contexts in one headless Chromium. On this 2-core machine
@@ -34,14 +34,12 @@ import asyncio
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +49,6 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from widget_client import Jar, PageError, WidgetPage  # noqa: E402
-
 from smlkit import library as content  # noqa: E402
 from smlkit.agreements import records as agreement_records  # noqa: E402
 from smlkit.course.records import REFLECTION_KEY as WHERE_KEY  # noqa: E402
@@ -60,6 +56,8 @@ from smlkit.course.records import REFLECTION_KIND as WHERE_KIND  # noqa: E402
 from smlkit.serve.server import voila_config  # noqa: E402
 from smlkit.storage.store import Store  # noqa: E402
 from smlkit.wall import records as room  # noqa: E402
+from tests.support.servers import free_port, launch  # noqa: E402
+from tests.support.widget_client import Jar, PageError, WidgetPage  # noqa: E402
 
 ARGS = [
     "--no-sandbox",
@@ -85,12 +83,6 @@ class Journey:
     answers: list[str] = field(default_factory=list)
     agreements: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -387,42 +379,25 @@ async def proto_room(label: str, base: str, count: int, arrival: float, seed: in
 def start_server(tmp: Path) -> tuple[subprocess.Popen, str, str]:
     port = free_port()
     db_url = f"sqlite:///{tmp / 'room.sqlite'}"
-    log = tmp / "server.log"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "smlkit.cli",
-            "workshop",
-            "--port",
-            str(port),
-            "--db",
-            db_url,
-            "--facilitator-key",
-            "bench-room-key",
-        ],
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "SMLKIT_HOME": str(tmp)},  # SMLKIT_PREHEAT passes through for tuning
-    )
-    base = f"http://127.0.0.1:{port}/"
     # Every kernel pool full before anyone arrives, as on a training day.
     pools = {
         nb
         for nb, cfg in voila_config(content.course())["VoilaKernelManager"]["kernel_pools_config"].items()
         if nb != "default" and cfg["pool_size"] > 0
     }
-    deadline = time.monotonic() + 900
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base, timeout=5)
-            if pools <= set(re.findall(r"Kernel pool of (\S+) is filled", log.read_text())):
-                return proc, base, db_url
-        except OSError:
-            pass
-        time.sleep(0.5)
-    proc.kill()
-    raise SystemExit(f"server did not start:\n{log.read_text()}")
+    server = launch(
+        [
+            *(sys.executable, "-m", "smlkit.cli", "workshop"),
+            *("--port", str(port), "--db", db_url, "--facilitator-key", "bench-room-key"),
+        ],
+        url=f"http://127.0.0.1:{port}/",
+        log_path=tmp / "server.log",
+        env={**os.environ, "SMLKIT_HOME": str(tmp)},  # SMLKIT_PREHEAT passes through for tuning
+        ready=lambda log: pools <= set(re.findall(r"Kernel pool of (\S+) is filled", log)),
+        timeout=900,
+        name="the workshop server",
+    )
+    return server.process, server.url, db_url
 
 
 CLIENTS = {

@@ -17,13 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -33,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from smlkit import library as content  # noqa: E402
 from smlkit.serve.server import voila_config  # noqa: E402
+from tests.support.servers import Server, free_port, launch  # noqa: E402
 
 ARGS = [
     "--no-sandbox",
@@ -64,27 +62,6 @@ BARE_NOTEBOOK = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(url: str, log: Path, marker: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            if marker in log.read_text():
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"server did not start:\n{log.read_text()}")
-
-
 def time_page(browser, url: str, ready: str) -> float:
     context = browser.new_context()
     page = context.new_page()
@@ -109,49 +86,47 @@ def main() -> None:
     env = {**os.environ, "SMLKIT_HOME": str(tmp)}
 
     ws_port, bare_port = free_port(), free_port()
-    ws_log, bare_log = tmp / "workshop.log", tmp / "bare.log"
-    ws = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "smlkit.cli",
-            "workshop",
-            "--port",
-            str(ws_port),
-            "--db",
-            str(tmp / "bench.sqlite"),
-            "--facilitator-key",
-            "bench-key-123",
-        ],
-        stdout=ws_log.open("w"),
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
     bare_dir = tmp / "bare"
     bare_dir.mkdir()
     (bare_dir / "bare.ipynb").write_text(json.dumps(BARE_NOTEBOOK))
     shared = voila_config(course)["VoilaConfiguration"]
-    bare = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "voila",
-            "bare.ipynb",
-            "--no-browser",
-            f"--port={bare_port}",
-            "--preheat_kernel=True",
-            f"--pool_size={pool}",
-            "--MappingKernelManager.cull_idle_timeout=900",
-            f"--VoilaConfiguration.show_tracebacks={shared['show_tracebacks']}",
-        ],
-        cwd=bare_dir,
-        stdout=bare_log.open("w"),
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
+    servers: list[Server] = []
     try:
-        wait_up(f"http://127.0.0.1:{ws_port}/", ws_log, "Kernel pool", ws)
-        wait_up(f"http://127.0.0.1:{bare_port}/", bare_log, "Kernel pool", bare)
+        servers.append(
+            launch(
+                [
+                    *(sys.executable, "-m", "smlkit.cli", "workshop"),
+                    *("--port", str(ws_port), "--db", str(tmp / "bench.sqlite"), "--facilitator-key", "bench-key-123"),
+                ],
+                url=f"http://127.0.0.1:{ws_port}/",
+                log_path=tmp / "workshop.log",
+                env=env,
+                ready=lambda log: "Kernel pool" in log,
+                name="the workshop server",
+            )
+        )
+        servers.append(
+            launch(
+                [
+                    sys.executable,
+                    "-m",
+                    "voila",
+                    "bare.ipynb",
+                    "--no-browser",
+                    f"--port={bare_port}",
+                    "--preheat_kernel=True",
+                    f"--pool_size={pool}",
+                    "--MappingKernelManager.cull_idle_timeout=900",
+                    f"--VoilaConfiguration.show_tracebacks={shared['show_tracebacks']}",
+                ],
+                url=f"http://127.0.0.1:{bare_port}/",
+                log_path=tmp / "bare.log",
+                env=env,
+                cwd=bare_dir,
+                ready=lambda log: "Kernel pool" in log,
+                name="bare Voila",
+            )
+        )
         rows = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=ARGS)
@@ -175,12 +150,8 @@ def main() -> None:
         worst = max(r[3] for r in rows[1:]) if len(rows) > 1 else 1.0
         print(f"\nWorst dashboard ratio: {worst:.2f}x (target <= 1.25x): {'met' if worst <= 1.25 else 'NOT met'}")
     finally:
-        for proc in (ws, bare):
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        for server in servers:
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -110,7 +110,9 @@ def main() -> None:
                     try:
                         pressed, saved = send(page, store, f"Round {round_no}: ask person {index} for help")
                     except TimeoutError:
-                        page.screenshot(path="/tmp/bench-wall-fail.png", full_page=True)
+                        shot = workshop.log_path.parent / "bench-wall-fail.png"
+                        page.screenshot(path=str(shot), full_page=True)
+                        print(f"the page that timed out: {shot}")
                         raise
                     if round_no == 0:
                         answered += 1

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .support.servers import free_port
+
 
 def binaries() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
@@ -23,12 +25,6 @@ def binaries() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PostgresServer:
@@ -39,7 +35,7 @@ class PostgresServer:
         self.bin = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="smlkit-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
         self._databases = 0
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +11,8 @@ import sqlalchemy as sa
 from smlkit.errors import StoreBusyError
 from smlkit.storage.store import Draft, Store
 from smlkit.ui.kit.forms import Form, text_field
+
+from .support.waiting import wait_until
 
 
 @pytest.fixture
@@ -74,9 +75,7 @@ def test_form_keeps_text_retries_by_itself_and_saves_once(monkeypatch):
     form.submit()
     assert "Not saved yet" in form.status.text
     assert field.value == "my words"
-    deadline = time.monotonic() + 5
-    while not saved and time.monotonic() < deadline:
-        time.sleep(0.02)
+    assert wait_until(lambda: saved, timeout=5)
     assert saved == ["my words"]
     assert len(set(attempts)) == 1, "every retry of one save must reuse its attempt id"
     assert form.attempt_id != attempts[0], "a completed save starts a new attempt"
@@ -98,6 +97,5 @@ def test_form_gives_up_politely_after_the_last_retry(monkeypatch):
     form.submit()
     assert form.status.text.startswith("Not saved yet")
     assert retried.wait(2)
-    time.sleep(0.1)
-    assert form.status.text.startswith("Still not saved")
+    assert wait_until(lambda: form.status.text.startswith("Still not saved"), timeout=5), form.status.text
     assert not form.retry_pending

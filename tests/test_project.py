@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import yaml
@@ -35,6 +38,37 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject():
             if name not in ("python", "pip"):
                 listed[name] = spec
     assert listed == wanted
+
+
+#: Modules of smlkit that only the named extra needs (they are imported only when it is in use).
+OPTIONAL_MODULES = {"smlkit/serve/hubauth.py": "hub"}
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return {name for name in names if name not in sys.stdlib_module_names and name != "smlkit"}
+
+
+def test_every_package_smlkit_imports_is_declared():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {"": {_split(r)[0] for r in project["dependencies"]}}
+    for extra, reqs in project["optional-dependencies"].items():
+        declared[extra] = declared[""] | {_split(r)[0] for r in reqs}
+    distributions = packages_distributions()
+    undeclared = []
+    for path in sorted((ROOT / "smlkit").rglob("*.py")):
+        where = path.relative_to(ROOT).as_posix()
+        allowed = declared[OPTIONAL_MODULES.get(where, "")]
+        for module in sorted(_third_party_imports(path)):
+            names = {_split(d)[0] for d in distributions.get(module, [module])}
+            if not names & allowed:
+                undeclared.append(f"{where}: {module} ({', '.join(sorted(names))})")
+    assert undeclared == [], "declare these in pyproject.toml and environment.yml"
 
 
 def test_committed_notebooks_have_no_outputs():

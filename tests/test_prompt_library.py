@@ -12,7 +12,11 @@ from smlkit.cli import main as cli
 from smlkit.errors import DataFileError, ValidationError
 from smlkit.wall.prompts import KINDS, check_answer
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # the source documents, beside the repository
+ROOT = Path(__file__).resolve().parents[1]
+#: The source documents, in ``shared/`` beside the repository (as on the developers' machines and CI).
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+#: Where they are not there: a small stand-in written for the test (see its README).
+SAMPLE_SEEDS = ROOT / "tests" / "data" / "seed-sample"
 LIBRARY = content.load_prompts()
 
 
@@ -155,16 +159,41 @@ def test_every_framework_element_has_a_prompt(theme, expected):
     assert not missing, f"{theme}: no prompt for {sorted(missing)}"
 
 
-def test_prompt_wording_is_our_own_not_copied_from_the_seeds():
-    if not SEEDS.is_dir():
-        pytest.skip("the seed documents are not on this machine")
-    words = re.findall(r"[a-z']+", " ".join(p.read_text() for p in SEEDS.iterdir()).lower())
-    runs = {tuple(words[i : i + 6]) for i in range(len(words) - 5)}
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())
+
+
+def copied_prompts(sources: list[str], prompts=LIBRARY.prompts, run: int = 6) -> list[str]:
+    """Ids of the prompts whose text or hint repeats ``run`` words in a row of any of the sources."""
+    runs = set()
+    for source in sources:
+        words = _words(source)
+        runs.update(tuple(words[i : i + run]) for i in range(len(words) - run + 1))
     copied = []
-    for prompt in LIBRARY.prompts:
-        mine = re.findall(r"[a-z']+", f"{prompt.text} {prompt.hint}".lower())
-        copied += [prompt.id for i in range(len(mine) - 5) if tuple(mine[i : i + 6]) in runs]
-    assert copied == []
+    for prompt in prompts:
+        mine = _words(f"{prompt.text} {prompt.hint}")
+        if any(tuple(mine[i : i + run]) in runs for i in range(len(mine) - run + 1)):
+            copied.append(prompt.id)
+    return copied
+
+
+def seed_texts() -> list[str]:
+    folder = SHARED_SEEDS if SHARED_SEEDS.is_dir() else SAMPLE_SEEDS
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()) if p.suffix in (".txt", ".md")]
+    assert texts, f"no source documents in {folder}"
+    return texts
+
+
+def test_prompt_wording_is_our_own_not_copied_from_the_seeds():
+    assert copied_prompts(seed_texts()) == []
+
+
+def test_the_copy_check_finds_a_prompt_that_repeats_a_source():
+    prompt = next(p for p in LIBRARY.prompts if len(_words(p.text)) >= 8)
+    source = f"Some framing text. {prompt.text.upper()} And more text after it."
+    assert prompt.id in copied_prompts([*seed_texts(), source])
+    five_words = " ".join(_words(prompt.text)[:5])
+    assert copied_prompts([five_words]) == []
 
 
 def test_selecting_by_audience_theme_element_and_kind():

@@ -8,16 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from smlkit.content.paths import PACKAGE_DIR
 from smlkit.errors import ConfigError, SmlkitError
-from smlkit.exports.handouts import read_sheet, to_docx
-
-
-def exercises_dir() -> Path:
-    for candidate in (PACKAGE_DIR / "exercises", PACKAGE_DIR.parent / "exercises"):
-        if candidate.is_dir():
-            return candidate
-    raise ConfigError("the exercises folder is missing from this installation")
+from smlkit.exports.handouts import read_sheet, shipped_sheets, to_docx
 
 
 def register(sub) -> None:
@@ -29,7 +21,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    sources = [Path(s) for s in args.sheets] or sorted(exercises_dir().glob("**/*.md"))
+    sources = [Path(s) for s in args.sheets] or shipped_sheets()
     if not sources:
         raise ConfigError("there are no Markdown sheets to print")
     out = Path(args.out)

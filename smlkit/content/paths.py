@@ -1,8 +1,9 @@
 """Where the packaged notebooks, content files and serving templates live.
 
-In an installed wheel, ``notebooks/`` and ``data/`` are copied inside the
-package; in a source checkout (editable install) they sit beside it at the top
-of the repository. Both layouts resolve here and nowhere else.
+In an installed wheel, ``notebooks/``, ``data/`` and ``exercises/`` are copied
+inside the package (``[tool.hatch.build.targets.wheel.force-include]`` in
+pyproject.toml); in a source checkout (editable install) they sit beside it at
+the top of the repository. Both layouts resolve here and nowhere else.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def notebooks_dir() -> Path:
 def data_dir() -> Path:
     """The folder of content files (prompts, course plan, samples)."""
     return _first_existing("data")
+
+
+def exercises_dir() -> Path:
+    """The folder of workshop sheets and facilitator notes that ``smlkit handouts`` prints."""
+    return _first_existing("exercises")
 
 
 def share_dir() -> Path:

@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from smlkit.content.paths import exercises_dir
 from smlkit.errors import DataFileError
 
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*|`[^`]+`|\[[^\]]+\]\([^)]+\))")
@@ -35,6 +36,16 @@ class Sheet:
     title: str
     markdown: str
     source: str = ""
+
+
+def is_sheet(path: Path) -> bool:
+    """A printable sheet: a Markdown file that is not a folder's README."""
+    return path.suffix.lower() == ".md" and path.name.lower() != "readme.md"
+
+
+def shipped_sheets() -> list[Path]:
+    """Every exercise sheet and the facilitator guide, from the installed or checked-out ``exercises/``."""
+    return sorted(path for path in exercises_dir().glob("**/*.md") if is_sheet(path))
 
 
 def read_sheet(path: Path) -> Sheet:

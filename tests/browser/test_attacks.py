@@ -11,7 +11,7 @@ import pytest
 from tornado.httpclient import HTTPClientError
 from tornado.websocket import websocket_connect
 
-from bench.widget_client import Jar, WidgetPage
+from ..support.widget_client import Jar, WidgetPage
 
 pytestmark = pytest.mark.browser
 

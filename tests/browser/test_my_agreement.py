@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
 import re
-import time
 
 import pytest
 from docx import Document
@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from smlkit.agreements.records import KEY, KIND
 from smlkit.storage.store import Store
 
+from ..support.waiting import wait_until
 from .page_checks import axe_violations, describe, screenshot
 
 pytestmark = pytest.mark.browser
@@ -159,10 +160,21 @@ def test_hostile_text_is_shown_as_text_also_to_the_facilitator(workshop, new_con
 def test_closing_the_tab_straight_after_typing_keeps_the_draft(workshop, new_context):
     context = new_context()
     page = context.new_page()
+    sockets = []
+    page.on("websocket", lambda ws: sockets.append(ws) if "/api/kernels/" in ws.url else None)
     _open(page, workshop.page_url(NOTEBOOK))
+    (kernel,) = sockets
     text = "Typed just before the tab was closed"
-    _section(page, 4).press_sequentially(text, delay=5)
-    page.wait_for_timeout(700)  # the keystrokes reach the kernel; the autosave timer (1.5 s) has not fired
+    # The kernel echoes each change it takes in (ipywidgets' echo_update): close the tab once it has
+    # the last keystroke, before the autosave timer (1.5 s after typing stops) could fire.
+    last = json.dumps(text).encode()
+
+    def has_the_last_keystroke(payload: str | bytes) -> bool:
+        data = payload.encode() if isinstance(payload, str) else payload
+        return b"echo_update" in data and last in data
+
+    with kernel.expect_event("framereceived", predicate=has_the_last_keystroke, timeout=30_000):
+        _section(page, 4).press_sequentially(text, delay=5)
     page.close(run_before_unload=True)
 
     store = Store(workshop.db_url)
@@ -170,11 +182,9 @@ def test_closing_the_tab_straight_after_typing_keeps_the_draft(workshop, new_con
     def saved() -> bool:
         return any(r.data["agreement"]["sections"]["how"] == text for r in store.latest_each(KIND, KEY))
 
-    for _ in range(60):
-        if saved():
-            break
-        time.sleep(0.5)
-    assert saved(), "the draft typed just before closing was saved when the kernel ended"
+    assert wait_until(saved, timeout=30, interval=0.5), (
+        "the draft typed just before closing was not saved when the kernel ended"
+    )
     again = context.new_page()
     _open(again, workshop.page_url(NOTEBOOK))
     expect(_section(again, 4)).to_have_value(text)

@@ -6,14 +6,12 @@ import importlib.util
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..support.servers import ServerDidNotStart, free_port, launch, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
@@ -31,12 +29,6 @@ def missing_pieces() -> list[str]:
     if not LOCAL_PROXY.exists() and shutil.which("configurable-http-proxy") is None:
         missing.append("configurable-http-proxy (npm ci --prefix deploy/jupyterhub)")
     return missing
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -62,7 +54,7 @@ def start_hub(tmp: Path, *, db_url: str, facilitators: list[str], extra_config: 
     state.mkdir()
     config = tmp / "test_config.py"
     config.write_text(f"c = get_config()  # noqa\nload_subconfig({str(CONFIG)!r})  # noqa\n{extra_config}\n")
-    port, hub_port, api_port = _free_port(), _free_port(), _free_port()
+    port, hub_port, api_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "SMLKIT_DB": db_url,
@@ -72,9 +64,9 @@ def start_hub(tmp: Path, *, db_url: str, facilitators: list[str], extra_config: 
         "SMLKIT_HUB_STATE": str(state),
         "PYTHONUNBUFFERED": "1",
     }
-    log_path = tmp / "jupyterhub.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        server = launch(
             [
                 sys.executable,
                 "-m",
@@ -86,26 +78,18 @@ def start_hub(tmp: Path, *, db_url: str, facilitators: list[str], extra_config: 
                 f"--JupyterHub.hub_port={hub_port}",
                 f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}",
             ],
-            cwd=state,
+            url=url + "hub/login",
+            log_path=tmp / "jupyterhub.log",
             env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            cwd=state,
+            timeout=90,
+            name="JupyterHub",
+            new_session=True,
         )
-    hub = Hub(url=f"http://127.0.0.1:{port}/", db_url=db_url, state=state, process=process, log_path=log_path)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"JupyterHub exited early:\n{hub.log()}")
-        try:
-            with urllib.request.urlopen(hub.url + "hub/login", timeout=2) as response:
-                if response.status == 200:
-                    return hub
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    stop_hub(hub)
-    raise RuntimeError(f"JupyterHub did not start in time:\n{hub.log()}")
+    except ServerDidNotStart:
+        _stop_leftovers(state)
+        raise
+    return Hub(url=url, db_url=db_url, state=state, process=server.process, log_path=server.log_path)
 
 
 def _processes_in(folder: Path) -> list[int]:
@@ -127,15 +111,13 @@ def _processes_in(folder: Path) -> list[int]:
 
 def stop_hub(hub: Hub) -> None:
     """Stop the Hub (which stops the users' servers and its proxy), then anything it left behind."""
-    if hub.process.poll() is None:
-        hub.process.send_signal(signal.SIGTERM)
-        try:
-            hub.process.wait(timeout=45)
-        except subprocess.TimeoutExpired:
-            hub.process.kill()
-            hub.process.wait(timeout=10)
-    leftovers = [pid for pid in _processes_in(hub.state) if pid != os.getpid()]
-    pid_file = hub.state / "jupyterhub-proxy.pid"
+    stop_process(hub.process, timeout=45)
+    _stop_leftovers(hub.state)
+
+
+def _stop_leftovers(state: Path) -> None:
+    leftovers = [pid for pid in _processes_in(state) if pid != os.getpid()]
+    pid_file = state / "jupyterhub-proxy.pid"
     if pid_file.exists():
         try:
             leftovers.append(int(pid_file.read_text().strip()))
