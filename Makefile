@@ -37,12 +37,14 @@ $(HUB_PROXY): deploy/jupyterhub/package-lock.json
 hub-proxy: $(HUB_PROXY)
 
 ## Lint, then unit, notebook (nbval) and real-browser tests.
-test: $(VENV)/.installed-test $(HUB_PROXY)
-	$(BIN)/ruff check smlkit tests bench
+test: $(VENV)/.installed-test $(HUB_PROXY) lint
 	$(BIN)/python -m pytest --nbval-lax tests notebooks exercises $(PYTEST_ARGS)
 
+## ruff; the layers of docs/architecture.md (import-linter); types (mypy, strict on the domain packages).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check smlkit tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format smlkit tests bench
