@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.agreements import records
 from smlkit.agreements.check import MAX_DRAFT_PART, MAX_PART, Feedback, blocking, check, check_sizes, place
 from smlkit.agreements.data import to_dict
@@ -35,10 +35,10 @@ from smlkit.ui.agreements.history import HistoryPanel, Version
 from smlkit.ui.agreements.room import RoomPanel
 from smlkit.ui.agreements.samples import samples_html
 from smlkit.ui.kit.autosave import Autosave, Schedule, thread_timer
+from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton, safe_filename
 from smlkit.ui.kit.forms import (
     APOLOGY,
-    READY_CLASS,
     ErrorSummary,
     Field,
     StatusLine,
@@ -62,13 +62,15 @@ def _row(*children: widgets.Widget) -> widgets.HBox:
     return box
 
 
-class MyAgreement:
+class MyAgreement(Dashboard):
     """The dashboard. Build it (before anyone arrives), display it, then :meth:`start` it."""
 
+    early_store = True
+    subject = "Your agreement"
+
     def __init__(self, *, autosave_delay: float = 1.5, schedule: Schedule = thread_timer) -> None:
+        super().__init__()
         self.guide = content.agreement_guide()
-        self.store: Store | None = None
-        self.participant_id: str | None = None
         self._lock = threading.RLock()
         self._last_saved: dict[str, Any] | None = None
         self._profile_saved: str | None = None
@@ -95,7 +97,6 @@ class MyAgreement:
         # The room's agreements: built in start() for the facilitator only, never for a participant.
         self.room: RoomPanel | None = None
         self.room_slot = widgets.VBox([])
-        self.visitor: Visitor | None = None
         self.samples = html_block("", "smlkit-samples")
 
         self.autosave = Autosave(
@@ -107,7 +108,6 @@ class MyAgreement:
         )
         self._buttons = [self.save_button, self.sign_button, self.docx.button, self.markdown.button]
         self._enable(False)
-        guarded(self._open_store, lambda _exc: None)()  # before anyone arrives; retried in start()
         self.widget = widgets.VBox(self._layout())
         self.widget.add_class("smlkit-my-agreement")
 
@@ -138,51 +138,31 @@ class MyAgreement:
             self.room_slot,
         ]
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _open_store(self) -> None:
-        self.store = Store()
-
     # -- starting ----------------------------------------------------------------------------------
 
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        """Find out who is here and bring back their latest draft."""
-
-        def begin() -> None:
-            who = visitor or current_visitor()
-            self.store = store or self.store or Store()
-            self.participant_id = self.store.participant_for_token(who.token)
-            self._profile_saved = display_name(self.store, self.participant_id)
-            self.identity.show(self._profile_saved)
-            latest = self.store.latest(records.KIND, records.KEY, self.participant_id)
-            agreement = records.parse(latest) if latest else None
-            if agreement is not None:
-                with self.autosave.paused():
-                    self.form.fill(agreement)
-                self._last_saved = to_dict(agreement)
-                self.status.ok(f"Welcome back. This is your agreement as saved at {clock(latest.created_at)}.")
-            else:
-                self.status.ok("Start anywhere. Your draft is saved as you type.")
-            self.autosave.watch(*self.form.controls, *(f.control for f in self.identity.fields))
-            self._show_feedback()
-            self._show_history()
-            self.samples.value = samples_html(content.track())
-            self.visitor = who
-            if who.may_facilitate():
-                self.room = RoomPanel(self.guide, self._check, may_read=lambda: bool(who.may_facilitate()))
-                self.room_slot.children = [self.room.widget]
-                self.room.show_for(self.store)
-            self._enable(True)
-            self.widget.add_class(READY_CLASS)
-
-        guarded(begin, self._could_not_start)()
-
-    def _could_not_start(self, exc: SmlkitError | None) -> None:
-        reason = exc.message if exc is not None else "the server had a problem"
-        self.status.problem(f"Your agreement could not be loaded ({reason}). Reload the page to try again.")
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        """Bring back the visitor's latest draft (and, for the facilitator, the room's agreements)."""
+        store, pid = self._ready()
+        self._profile_saved = display_name(store, pid)
+        self.identity.show(self._profile_saved)
+        latest = store.latest(records.KIND, records.KEY, pid)
+        agreement = records.parse(latest) if latest else None
+        if latest is not None and agreement is not None:
+            with self.autosave.paused():
+                self.form.fill(agreement)
+            self._last_saved = to_dict(agreement)
+            self.status.ok(f"Welcome back. This is your agreement as saved at {clock(latest.created_at)}.")
+        else:
+            self.status.ok("Start anywhere. Your draft is saved as you type.")
+        self.autosave.watch(*self.form.controls, *(f.control for f in self.identity.fields))
+        self._show_feedback()
+        self._show_history()
+        self.samples.value = samples_html(content.track())
+        if visitor.may_facilitate():
+            self.room = RoomPanel(self.guide, self._check, may_read=visitor.may_facilitate)
+            self.room_slot.children = [self.room.widget]
+            self.room.show_for(store)
+        self._enable(True)
 
     def _enable(self, on: bool) -> None:
         self.form.set_disabled(not on)

@@ -15,18 +15,18 @@ from typing import Any
 import ipywidgets as widgets
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.content.spreadsheet import csv_bytes
 from smlkit.course import evaluation
 from smlkit.course.records import EVALUATION_KIND as KIND
 from smlkit.course.records import prompt_ids, versions_by_person
-from smlkit.errors import ValidationError
+from smlkit.errors import SmlkitError, ValidationError
 from smlkit.exports.day_record import day_workbook
-from smlkit.storage.store import Draft, Store
+from smlkit.storage.store import Draft
 from smlkit.ui.course.where_now import prompt_field
+from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
-from smlkit.ui.kit.forms import READY_CLASS, Form, StatusLine, button, clock, escape, guarded, html_block, paragraphs
-from smlkit.ui.kit.gate import Gate, refuse
+from smlkit.ui.kit.forms import Form, StatusLine, button, clock, escape, html_block, paragraphs
 from smlkit.wall.prompts import check_answer
 
 INTRO = {
@@ -43,10 +43,13 @@ INTRO = {
 }
 
 
-class EvaluationForm:
+class EvaluationForm(Dashboard):
     """A participant's start-of-day or end-of-day self-rating."""
 
+    subject = "Your answers"
+
     def __init__(self, moment: str) -> None:
+        super().__init__()
         if moment not in evaluation.MOMENTS:
             raise ValueError(f"moment must be one of {evaluation.MOMENTS}")
         self.moment = moment
@@ -60,37 +63,20 @@ class EvaluationForm:
         self.comparison = html_block("", "smlkit-evaluation-mine")
         self.widget = widgets.VBox([html_block(INTRO[moment], "smlkit-intro"), self.form.widget, self.comparison])
         self.widget.add_class("smlkit-evaluation")
-        self.store: Store | None = None
-        self.participant_id: str | None = None
+        self.status = self.form.status
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        def begin() -> None:
-            who = visitor or current_visitor()
-            self.store = store or Store()
-            self.participant_id = self.store.participant_for_token(who.token)
-            latest = self.store.latest(KIND, self.moment, self.participant_id)
-            if latest is None:
-                self.form.status.clear()
-            else:
-                for field in self.fields:
-                    value = latest.data.get("answers", {}).get(field.name)
-                    if value is not None:
-                        field.value = value
-                self.form.status.ok(f"Welcome back. These are the answers you saved at {clock(latest.created_at)}.")
-                self._show_comparison()
-            self.form.save_button.disabled = False
-            self.widget.add_class(READY_CLASS)
-
-        def could_not(exc) -> None:
-            reason = exc.message if exc is not None else "the server had a problem"
-            self.form.status.problem(f"Your answers could not be loaded ({reason}). Reload the page to try again.")
-
-        guarded(begin, could_not)()
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        latest = self.ready_store().latest(KIND, self.moment, self.participant_id)
+        if latest is None:
+            self.form.status.clear()
+        else:
+            for field in self.fields:
+                value = latest.data.get("answers", {}).get(field.name)
+                if value is not None:
+                    field.value = value
+            self.form.status.ok(f"Welcome back. These are the answers you saved at {clock(latest.created_at)}.")
+            self._show_comparison()
+        self.form.save_button.disabled = False
 
     def save(self) -> None:
         if self.store is None or self.participant_id is None:
@@ -233,16 +219,18 @@ def next_steps_html(steps: list[str] | None, minimum: int) -> str:
     return f"<ul class='smlkit-next-steps'>{items}</ul>"
 
 
-class EvaluationResults:
+class EvaluationResults(Dashboard):
     """The facilitator's end-of-day view."""
 
+    facilitator_only = True
+    subject = "The results"
+
     def __init__(self) -> None:
-        self.gate = Gate()
-        self.store: Store | None = None
+        super().__init__()
         self.summary_box = html_block("<p>Loading the room's answers…</p>", "smlkit-evaluation-summary")
         self.steps_box = html_block("", "smlkit-evaluation-steps")
         self.refresh_button = button("Refresh", secondary=True, name="refresh")
-        self.refresh_button.on_click(lambda _b: guarded(self.gate.wrap(self.refresh), self._problem)())
+        self.refresh_button.on_click(lambda _b: self.act(self.refresh)())
         self.status = StatusLine()
         refresh_bar = widgets.HBox([self.refresh_button, self.status.widget])
         refresh_bar.add_class("smlkit-actions")
@@ -275,21 +263,8 @@ class EvaluationResults:
         )
         self.widget.add_class("smlkit-evaluation-results")
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        def begin() -> None:
-            if not self.gate.admit(visitor or current_visitor()):
-                refuse(self.widget)
-                return
-            self.store = store or Store()
-            self.refresh()
-            self.widget.add_class(READY_CLASS)
-
-        guarded(begin, self._problem)()
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        self.refresh()
 
     def _summary(self) -> evaluation.RoomSummary:
         assert self.store is not None
@@ -316,6 +291,8 @@ class EvaluationResults:
         assert self.store is not None
         return f"day-record-{datetime.now():%Y-%m-%d}.xlsx", day_workbook(self.store)
 
-    def _problem(self, exc) -> None:
+    def problem(self, exc: SmlkitError | None) -> None:
         reason = exc.message if exc is not None else "the server had a problem"
         self.status.problem(f"The results could not be loaded ({reason}). Press Refresh to try again.")
+
+    could_not_start = problem

@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.course.records import REFLECTION_KEY as KEY
 from smlkit.course.records import REFLECTION_KIND as KIND
 from smlkit.course.records import WHERE_NOW_PROMPTS as PROMPT_IDS
 from smlkit.errors import ValidationError
 from smlkit.people.records import display_name, profile_draft
-from smlkit.storage.store import Draft, Store
-from smlkit.ui.kit.forms import READY_CLASS, Field, Form, clock, guarded, scale_field, text_field
+from smlkit.storage.store import Draft
+from smlkit.ui.kit.dashboard import Dashboard
+from smlkit.ui.kit.forms import Field, Form, clock, scale_field, text_field
 from smlkit.ui.kit.identity import IdentityChooser
 from smlkit.wall.prompts import Prompt, check_answer
 
@@ -27,10 +28,14 @@ def prompt_field(prompt: Prompt) -> Field:
     return text_field(prompt.id, prompt.text, hint=prompt.hint, multiline=True)
 
 
-class WhereNow:
+class WhereNow(Dashboard):
     """The dashboard. Build it (before anyone arrives), display it, then :meth:`start` it."""
 
+    early_store = True
+    subject = "Your earlier answers"
+
     def __init__(self) -> None:
+        super().__init__()
         library = content.prompts()
         self.prompts = [library.get(pid) for pid in PROMPT_IDS]
         self.identity = IdentityChooser()
@@ -39,42 +44,21 @@ class WhereNow:
         self.form.save_button.disabled = True
         self.form.status.busy("Loading your answers…")
         self.form.on_save(self.save)
-        self.store: Store | None = None
-        self.participant_id: str | None = None
-        guarded(self._open_store, lambda _exc: None)()  # before anyone arrives; retried in start()
+        self.status = self.form.status
         self.widget = self.form.widget
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        """Find out who is here and bring back their latest answers."""
-        self.form.save_button.disabled = True
-
-        def begin() -> None:
-            who = visitor or current_visitor()
-            self.store = store or self.store or Store()
-            self.participant_id = self.store.participant_for_token(who.token)
-            self.identity.show(display_name(self.store, self.participant_id))
-            latest = self.store.latest(KIND, KEY, self.participant_id)
-            if latest is None:
-                self.form.status.clear()
-            else:
-                self._fill(latest.data.get("answers", {}))
-                self.form.status.ok(f"Welcome back. These are the answers you saved at {clock(latest.created_at)}.")
-            self.form.save_button.disabled = False
-            self.widget.add_class(READY_CLASS)
-
-        guarded(begin, self._could_not_start)()
-
-    def _open_store(self) -> None:
-        self.store = Store()
-
-    def _could_not_start(self, exc) -> None:
-        reason = exc.message if exc is not None else "the server had a problem"
-        self.form.status.problem(f"Your earlier answers could not be loaded ({reason}). Reload the page to try again.")
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        """Bring back the visitor's latest answers."""
+        store, pid = self.ready_store(), self.participant_id
+        assert pid is not None
+        self.identity.show(display_name(store, pid))
+        latest = store.latest(KIND, KEY, pid)
+        if latest is None:
+            self.form.status.clear()
+        else:
+            self._fill(latest.data.get("answers", {}))
+            self.form.status.ok(f"Welcome back. These are the answers you saved at {clock(latest.created_at)}.")
+        self.form.save_button.disabled = False
 
     def _fill(self, answers: dict[str, Any]) -> None:
         for field in self.answers:

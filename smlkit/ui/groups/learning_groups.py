@@ -8,11 +8,13 @@ room-wide records (``learning-groups``, keyed by roster file name) holding pupil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.content.paths import data_dir
 from smlkit.content.table import MAX_BYTES
 from smlkit.errors import DataFileError, SmlkitError, ValidationError
@@ -24,22 +26,19 @@ from smlkit.groups.learners import Mentor
 from smlkit.groups.regrouping import regroup
 from smlkit.groups.report import explain, quality_report
 from smlkit.groups.rules import APART, LOCK, TOGETHER, Rules, Settings, parse_rule_lines, rule_lines
-from smlkit.storage.store import Store
 from smlkit.ui.groups import cards
+from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
 from smlkit.ui.kit.forms import (
     APOLOGY,
-    READY_CLASS,
     Field,
     StatusLine,
     button,
     clock,
     escape,
-    guarded,
     html_block,
     text_field,
 )
-from smlkit.ui.kit.gate import Gate, refuse
 
 SAMPLE_ROSTER = "primary-years-5-6.csv"
 SAMPLE_SECONDARY = "secondary-years-7-11.csv"
@@ -65,11 +64,13 @@ def _from_upload(upload: widgets.FileUpload, load) -> None:
         load(str(item["name"]), bytes(item["content"]))
 
 
-class LearningGroups:
+class LearningGroups(Dashboard):
     """The facilitator's learning-groups page. Build it, display it, then :meth:`start` it."""
 
+    facilitator_only = True
+
     def __init__(self) -> None:
-        self.store: Store | None = None
+        super().__init__()
         self.roster: Roster | None = None
         self.mentors: list[Mentor] = []
         self.plan: Plan | None = None
@@ -115,7 +116,6 @@ class LearningGroups:
         self.move_button = button("Lock in this group and update", secondary=True, name="lock")
         self.explain_button = button("Why is this learner in their group?", secondary=True, name="explain")
         self.explanation = html_block("", "smlkit-explanation")
-        self.gate = Gate()
         self.csv = DownloadButton("Download groups (CSV)", self.gate.wrap(self._csv), name="csv")
         self.xlsx = DownloadButton("Download groups (XLSX)", self.gate.wrap(self._xlsx), name="xlsx")
         self.save_button = button("Save these groups", name="save")
@@ -188,11 +188,6 @@ class LearningGroups:
         box.add_class("smlkit-actions")
         return box
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
     def _set_enabled(self, on: bool) -> None:
         for control in (
             self.roster_upload,
@@ -205,19 +200,11 @@ class LearningGroups:
         self.form_button.disabled = not on or self.roster is None
         self.update_button.disabled = not on or self.roster is None or not (self.plan or self.saved)
 
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        def begin() -> None:
-            if not self.gate.admit(visitor or current_visitor()):
-                refuse(self.widget)
-                return
-            self.store = store or self.store or Store()
-            self.status.clear()
-            self._set_enabled(True)
-            self.widget.add_class(READY_CLASS)
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        self.status.clear()
+        self._set_enabled(True)
 
-        guarded(begin, self._problem)()
-
-    def _problem(self, exc: SmlkitError | None) -> None:
+    def problem(self, exc: SmlkitError | None) -> None:
         for field in (self.apart, self.together, self.locks, self.max_size, self.min_size):
             field.set_error(exc.message if isinstance(exc, ValidationError) and exc.field == field.name else None)
         if exc is not None and "\n" in str(exc):  # a file's rows: the first line here, every row in the list
@@ -230,9 +217,11 @@ class LearningGroups:
         else:  # a file's problem names the file
             self.status.problem(str(exc) if isinstance(exc, DataFileError) else exc.message)
 
-    def _run(self, action) -> None:
+    def _run(self, action: Callable[[], None]) -> None:
         self.status.busy("Working…")
-        guarded(self.gate.wrap(action), self._problem)()
+        self.act(action)()
+
+    could_not_start = problem
 
     # -- loading -----------------------------------------------------------------------------------
 

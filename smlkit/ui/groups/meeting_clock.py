@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.groups.meetings import MeetingClock, MeetingPlan, clock_text, plan_meeting
-from smlkit.ui.kit.forms import APOLOGY, READY_CLASS, Field, StatusLine, button, escape, guarded, html_block, text_field
-from smlkit.ui.kit.gate import Gate, refuse
+from smlkit.ui.kit.dashboard import Dashboard
+from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, text_field
 from smlkit.ui.kit.live import LiveView
 
 EXTEND_SECONDS = 120
@@ -38,12 +40,15 @@ def agenda_html(plan: MeetingPlan) -> str:
     )
 
 
-class MeetingClockPage:
+class MeetingClockPage(Dashboard):
     """Build it, display it, then :meth:`start` it."""
 
-    def __init__(self, clock=time.monotonic, interval: float = 1.0) -> None:
+    facilitator_only = True
+    uses_store = False
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, interval: float = 1.0) -> None:
+        super().__init__()
         self.now = clock
-        self.gate = Gate()
         self.clock: MeetingClock | None = None
         self.members = text_field(
             "members",
@@ -80,28 +85,19 @@ class MeetingClockPage:
         self.extend_button.on_click(lambda _b: self._guard(self.extend))
         self.live = LiveView(self.tick, interval)
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def start(self, visitor: Visitor | None = None, live: bool = True) -> None:
-        if not self.gate.admit(visitor or current_visitor()):
-            refuse(self.widget)
-            return
+    def on_start(self, visitor: Visitor, *, live: bool = True, **_options: Any) -> None:
         self.plan_button.disabled = False
         if live:
             self.live.start()
-        self.widget.add_class(READY_CLASS)
 
-    def _guard(self, action) -> None:
+    def _guard(self, action: Callable[[], None]) -> None:
         def locked() -> None:
             with self._lock:
                 action()
 
-        guarded(self.gate.wrap(locked), self._problem)()
+        self.act(locked)()
 
-    def _problem(self, exc: SmlkitError | None) -> None:
+    def problem(self, exc: SmlkitError | None) -> None:
         if exc is None:
             self.status.problem(APOLOGY)
             return

@@ -10,11 +10,12 @@ since the baseline, a question browser with the team's notes, and the action pla
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.people.budget import Budget
 from smlkit.review import records
@@ -34,10 +35,9 @@ from smlkit.review.tables import (
     role_rows,
     variation_rows,
 )
-from smlkit.storage.store import Store
+from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton, safe_filename
-from smlkit.ui.kit.forms import APOLOGY, READY_CLASS, Field, Form, StatusLine, escape, guarded, html_block, text_field
-from smlkit.ui.kit.gate import Gate, refuse
+from smlkit.ui.kit.forms import APOLOGY, Field, Form, StatusLine, escape, html_block, text_field
 from smlkit.ui.review.charts import change_png, image_html, radar_png
 from smlkit.ui.review.plan import PlanPanel, rows_html
 from smlkit.ui.review.rounds import RoundPanel
@@ -68,17 +68,19 @@ def level_class(value: str) -> str:
         return "smlkit-heat-none"
 
 
-class ReviewExplorer:
+class ReviewExplorer(Dashboard):
     """The heads' explorer. Build it, display it, then :meth:`start` it."""
+
+    facilitator_only = True
+    subject = "The self-review"
 
     #: Each round's analysis runs within one of these (steps and seconds), so the page never waits for ever.
     analysis_budget: Callable[[], Budget] = Budget
 
     def __init__(self) -> None:
-        self.gate = Gate()
+        super().__init__()
         self.instrument = content.review_instrument()
         self.school = content.review_school()
-        self.store: Store | None = None
         self.rounds: list[Round] = []
         self.report: Report | None = None
         self.status = StatusLine()
@@ -91,7 +93,7 @@ class ReviewExplorer:
             hint="An earlier round, to see what has changed.",
         )
         for field in (self.round_field, self.baseline_field):
-            field.control.observe(lambda _c: guarded(self.gate.wrap(self.refresh), self._problem)(), names="value")
+            field.control.observe(lambda _c: self.act(self.refresh)(), names="value")
         self.blocks = {name: html_block("", f"smlkit-review-{name}") for name, _title in SECTIONS}
         self.element_field = Field(
             "element",
@@ -99,7 +101,7 @@ class ReviewExplorer:
             widgets.Dropdown(options=[(label, e) for e, label in self.instrument.labels().items()]),
         )
         self.element_field.control.observe(
-            lambda _c: guarded(self.gate.wrap(self.show_questions), self._problem)(), names="value"
+            lambda _c: self.act(self.show_questions)(), names="value"
         )
         self.notes = text_field(
             "notes", "The leadership team's notes on this element", hint="Saved for this round.", multiline=True
@@ -125,23 +127,11 @@ class ReviewExplorer:
         self.widget = widgets.VBox(parts)
         self.widget.add_class("smlkit-review-explorer")
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        def begin() -> None:
-            if not self.gate.admit(visitor or current_visitor()):
-                refuse(self.widget)
-                return
-            self.store = store or self.store or Store()
-            self.rounds_panel.store = self.store
-            self.status.clear()
-            self._list_rounds(records.current_round(self.store, self.school).id)
-            self.widget.add_class(READY_CLASS)
-
-        guarded(begin, self._problem)()
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        store = self.ready_store()
+        self.rounds_panel.store = store
+        self.status.clear()
+        self._list_rounds(records.current_round(store, self.school).id)
 
     def _list_rounds(self, chosen: str) -> None:
         self.rounds = records.all_rounds(self.store)
@@ -159,8 +149,10 @@ class ReviewExplorer:
             return f"{r.name} ({r.date})"
         return f"{r.name} ({r.date}, open for rating)"
 
-    def _problem(self, exc: SmlkitError | None) -> None:
+    def problem(self, exc: SmlkitError | None) -> None:
         self.status.problem(APOLOGY if exc is None else f"The explorer could not be updated: {exc.message}")
+
+    could_not_start = problem
 
     def _round(self, round_id: str | None) -> Round | None:
         return next((r for r in self.rounds if r.id == round_id), None)

@@ -14,12 +14,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.errors import AccessError, ValidationError
 from smlkit.review import records
 from smlkit.review.instrument import LEADERSHIP, MAX_NOTE, STAFF, Round, Sheet, check_sheet
-from smlkit.storage.store import Store
-from smlkit.ui.kit.forms import READY_CLASS, Field, Form, choice_field, clock, escape, guarded, html_block, text_field
+from smlkit.ui.kit.dashboard import Dashboard
+from smlkit.ui.kit.forms import Field, Form, choice_field, clock, escape, html_block, text_field
 
 VIEWS = (("My own view, as a member of staff", STAFF), ("The leadership team's agreed view", LEADERSHIP))
 
@@ -66,10 +66,13 @@ class ElementFields:
         self.evidence.value = str(data.get("evidence") or "")
 
 
-class ReviewRating:
+class ReviewRating(Dashboard):
     """The staff rating dashboard. Build it, display it, then :meth:`start` it."""
 
+    subject = "Your ratings"
+
     def __init__(self) -> None:
+        super().__init__()
         self.instrument = content.review_instrument()
         self.school = content.review_school()
         self.scale = content.review_scale(self.school.scale)
@@ -78,7 +81,6 @@ class ReviewRating:
         # "Whose view?" exists only on a facilitator's page: it is built in start(), once the
         # visitor is known, and never for a participant (whose kernel then has no such control).
         self.view: Field | None = None
-        self.visitor: Visitor | None = None
         no_choice = [("Prefer not to say", "")]
         self.department = Field(
             "department",
@@ -114,41 +116,23 @@ class ReviewRating:
         self.form.save_button.disabled = True
         self.form.status.busy("Loading your ratings…")
         self.form.on_save(self.save)
-        self.store: Store | None = None
-        self.participant_id: str | None = None
+        self.status = self.form.status
         self.widget = widgets.VBox([self.intro, self.form.widget])
         self.widget.add_class("smlkit-review-rating")
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        def begin() -> None:
-            who = visitor or current_visitor()
-            self.visitor = who
-            self.store = store or self.store or Store()
-            self.participant_id = self.store.participant_for_token(who.token)
-            self.round = records.current_round(self.store, self.school)
-            scale = content.review_scale(self.round.scale)
-            if scale != self.scale:  # the round is on another scale than the school's usual one
-                self.scale = scale
-                for element in self.elements:
-                    element.level.control.options = list(scale.options())
-                    element.level.value = None
-            self._show_intro()
-            if who.may_facilitate():
-                self._add_view_choice()
-            self._load()
-            self.form.save_button.disabled = False
-            self.widget.add_class(READY_CLASS)
-
-        guarded(begin, self._could_not_start)()
-
-    def _could_not_start(self, exc) -> None:
-        reason = exc.message if exc is not None else "the server had a problem"
-        self.form.status.problem(f"Your ratings could not be loaded ({reason}). Reload the page to try again.")
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        self.round = records.current_round(self.ready_store(), self.school)
+        scale = content.review_scale(self.round.scale)
+        if scale != self.scale:  # the round is on another scale than the school's usual one
+            self.scale = scale
+            for element in self.elements:
+                element.level.control.options = list(scale.options())
+                element.level.value = None
+        self._show_intro()
+        if visitor.may_facilitate():
+            self._add_view_choice()
+        self._load()
+        self.form.save_button.disabled = False
 
     def _show_intro(self) -> None:
         levels = "".join(
@@ -167,7 +151,7 @@ class ReviewRating:
 
     def _add_view_choice(self) -> None:
         self.view = choice_field("view", "Whose view are you recording?", list(VIEWS), value=STAFF)
-        self.view.control.observe(lambda _change: guarded(self._switch_view, self._could_not_start)(), names="value")
+        self.view.control.observe(lambda _change: self.act(self._switch_view, self.could_not_start)(), names="value")
         self.form.fields[self.view.name] = self.view
         self.view_slot.children = [self.view.box]
 

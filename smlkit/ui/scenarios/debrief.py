@@ -11,34 +11,36 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
+from typing import Any
 
 import ipywidgets as widgets
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError
 from smlkit.people.suppression import minimum_group, suppressed_cells
 from smlkit.scenarios import records
 from smlkit.scenarios.debrief import ModeratedAnswer, moderated, players, room_choices
 from smlkit.scenarios.files import Library, load_library
 from smlkit.scenarios.model import Scenario, progress_from_data
-from smlkit.storage.store import Store
-from smlkit.ui.kit.forms import APOLOGY, READY_CLASS, Field, StatusLine, button, escape, guarded, html_block, paragraphs
-from smlkit.ui.kit.gate import Gate, refuse
+from smlkit.ui.kit.dashboard import Dashboard
+from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, paragraphs
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.scenarios import view
 from smlkit.wall.moderation import Action
 
 
-class Debrief:
+class Debrief(Dashboard):
     """The facilitator's debrief page. Build it, display it, then :meth:`start` it."""
 
+    facilitator_only = True
+    subject = "The room's answers"
+
     def __init__(self, minimum: int | None = None, interval: float = 3.0) -> None:
-        self.gate = Gate()
+        super().__init__()
         self.principles = content.principles()
         self.minimum = minimum_group(minimum)
         self.library = Library(())
-        self.store: Store | None = None
         self.status = StatusLine()
         self.status.busy("Loading the room's answers…")
         self.picker = Field(
@@ -85,41 +87,26 @@ class Debrief:
         self._lock = threading.RLock()
         self._seen: tuple | None = None
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
     @property
     def scenario(self) -> Scenario | None:
         return self.library.get(self.picker.value) if self.picker.value else None
 
-    def start(
-        self,
-        visitor: Visitor | None = None,
-        store: Store | None = None,
-        library: Library | None = None,
-        live: bool = True,
+    def on_start(
+        self, visitor: Visitor, *, library: Library | None = None, live: bool = True, **_options: Any
     ) -> None:
-        def begin() -> None:
-            if not self.gate.admit(visitor or current_visitor()):
-                refuse(self.widget)
-                return
-            self.store = store or self.store or Store()
-            self.library = library or load_library()
-            options = [(s.title, s.id) for s in self.library.scenarios]
-            self.picker.control.options = options
-            self.picker.value = options[0][1] if options else None
-            self.status.clear()
-            self.refresh()
-            if live:
-                self.live.start()
-            self.widget.add_class(READY_CLASS)
+        self.library = library or load_library()
+        options = [(s.title, s.id) for s in self.library.scenarios]
+        self.picker.control.options = options
+        self.picker.value = options[0][1] if options else None
+        self.status.clear()
+        self.refresh()
+        if live:
+            self.live.start()
 
-        guarded(begin, self._problem)()
-
-    def _problem(self, exc: SmlkitError | None) -> None:
+    def problem(self, exc: SmlkitError | None) -> None:
         self.status.problem(APOLOGY if exc is None else f"The debrief could not be updated: {exc.message}")
+
+    could_not_start = problem
 
     # -- refreshing -----------------------------------------------------------------------------------
 
@@ -131,7 +118,7 @@ class Debrief:
                 self.refresh()
 
     def refresh(self) -> None:
-        guarded(self.gate.wrap(self._render), self._problem)()
+        self.act(self._render)()
 
     def _render(self) -> None:
         with self._lock:
@@ -243,7 +230,7 @@ class Debrief:
                 records.decide(self.store, scenario.id, item.answer.answer_id, action)
                 self._render()
 
-            guarded(self.gate.wrap(run), self._problem)()
+            self.act(run)()
 
         act.on_click(decide)
         row = widgets.HBox([text, act])

@@ -9,10 +9,12 @@ so a reload brings them back to the same place.
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as widgets
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.course.programme import Track
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.scenarios import records
@@ -31,9 +33,9 @@ from smlkit.scenarios.model import (
 )
 from smlkit.scenarios.records import export_rows
 from smlkit.storage.store import Store
+from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.forms import (
     APOLOGY,
-    READY_CLASS,
     ErrorSummary,
     Field,
     StatusLine,
@@ -69,14 +71,16 @@ def for_track(library: Library, track: Track) -> list[Scenario]:
     return chosen + [s for s in library.scenarios if s not in chosen]
 
 
-class Rehearsal:
+class Rehearsal(Dashboard):
     """The dashboard. Build it (before anyone arrives), display it, then :meth:`start` it."""
 
+    early_store = True
+    subject = "The scenarios"
+
     def __init__(self) -> None:
+        super().__init__()
         self.principles = content.principles()
         self.library = Library(())
-        self.store: Store | None = None
-        self.participant_id: str | None = None
         self.scenario: Scenario | None = None
         self.progress: Progress | None = None
         self._focus = 0
@@ -169,45 +173,26 @@ class Rehearsal:
         _show(self.play_view, False)
         self.widget = widgets.VBox([self.status.widget, self.list_view, self.play_view])
         self.widget.add_class("smlkit-rehearsal")
-        guarded(self._open_store, lambda _exc: None)()  # before anyone arrives; retried in start()
         guarded(load_library, lambda _exc: None)()  # warms the file cache; start() reads only what changed
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _open_store(self) -> None:
-        self.store = Store()
 
     # -- starting ----------------------------------------------------------------------------------
 
-    def start(self, visitor: Visitor | None = None, store: Store | None = None, library: Library | None = None) -> None:
-        """Find out who is here, list the scenarios and bring back where they were."""
-
-        def begin() -> None:
-            who = visitor or current_visitor()
-            self.store = store or self.store or Store()
-            self.participant_id = self.store.participant_for_token(who.token)
-            self.library = library or load_library()
-            self.picker.control.options = [(s.title, s.id) for s in for_track(self.library, content.track())]
-            self.picker.value = None
-            if who.is_facilitator:
-                self.facilitator_note.value = view.facilitator_note(self.library)
-            self.status.clear()
-            current = records.open_scenario(self.store, self.participant_id)
-            if current and self.library.get(current):
-                self._open(self.library.get(current))
-                self.status.ok("Welcome back. Here is where you left off.")
-            else:
-                self._render()
-            self.widget.add_class(READY_CLASS)
-
-        guarded(begin, self._could_not_start)()
-
-    def _could_not_start(self, exc: SmlkitError | None) -> None:
-        reason = exc.message if exc is not None else "the server had a problem"
-        self.status.problem(f"The scenarios could not be loaded ({reason}). Reload the page to try again.")
+    def on_start(self, visitor: Visitor, *, library: Library | None = None, **_options: Any) -> None:
+        """List the scenarios and bring back where the visitor was."""
+        store = self.ready_store()
+        self.library = library or load_library()
+        self.picker.control.options = [(s.title, s.id) for s in for_track(self.library, content.track())]
+        self.picker.value = None
+        if visitor.may_facilitate():
+            self.facilitator_note.value = view.facilitator_note(self.library)
+        self.status.clear()
+        current = records.open_scenario(store, self.participant_id)
+        found = self.library.get(current) if current else None
+        if found is not None:
+            self._open(found)
+            self.status.ok("Welcome back. Here is where you left off.")
+        else:
+            self._render()
 
     # -- callbacks --------------------------------------------------------------------------------------
 

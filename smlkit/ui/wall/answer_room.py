@@ -20,13 +20,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.people.records import display_name, set_display_name
-from smlkit.storage.store import Store
+from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.forms import (
     APOLOGY,
-    READY_CLASS,
     ErrorSummary,
     Field,
     StatusLine,
@@ -52,15 +51,15 @@ def _dropdown(name: str, label: str, options: list[str], hint: str) -> Field:
     return Field(name, label, control, hint)
 
 
-class AnswerRoom:
+class AnswerRoom(Dashboard):
     """The dashboard. Build it (before anyone arrives), display it, then :meth:`start` it."""
 
+    early_store = True
+
     def __init__(self, *, interval: float = 1.0) -> None:
+        super().__init__()
         self.library = content.prompts()
         self.groups = content.respondent_groups()
-        self.store: Store | None = None
-        self.participant_id: str | None = None
-        self.visitor: Visitor | None = None
         self.state = RoomState()
         self._state_marker: tuple[int, int] | None = None
         self._lock = threading.RLock()
@@ -127,37 +126,22 @@ class AnswerRoom:
         self._set_enabled(False)
         self.room_status.busy("Loading…")
         self.live = LiveView(self.poll, interval)
-        guarded(self._open_store, lambda _exc: None)()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _open_store(self) -> None:
-        self.store = Store()
 
     # -- starting ----------------------------------------------------------------------------
 
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        """Find out who is here, bring back their choices and answers, then follow the room."""
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        """Bring back the visitor's choices and answers, then follow the room."""
+        store, pid = self.ready_store(), self.participant_id
+        assert pid is not None
+        self.identity.show(display_name(store, pid))
+        role, department = room.respondent_groups_of(store, pid)
+        self.role.value = role if role in self.groups.roles else PREFER_NOT
+        self.department.value = department if department in self.groups.departments else PREFER_NOT
+        self.poll()
+        self._show_appearance()
+        self.live.start()
 
-        def begin() -> None:
-            self.visitor = visitor or current_visitor()
-            self.store = store or self.store or Store()
-            self.participant_id = self.store.participant_for_token(self.visitor.token)
-            self.identity.show(display_name(self.store, self.participant_id))
-            role, department = room.respondent_groups_of(self.store, self.participant_id)
-            self.role.value = role if role in self.groups.roles else PREFER_NOT
-            self.department.value = department if department in self.groups.departments else PREFER_NOT
-            self.poll()
-            self._show_appearance()
-            self.live.start()
-            self.widget.add_class(READY_CLASS)
-
-        guarded(begin, self._could_not_start)()
-
-    def _could_not_start(self, exc: SmlkitError | None) -> None:
+    def could_not_start(self, exc: SmlkitError | None) -> None:
         reason = exc.message if exc is not None else "the server had a problem"
         self.room_status.problem(f"The page could not load ({reason}). Reload the page to try again.")
 

@@ -27,17 +27,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import ipywidgets as widgets
 
 from smlkit import library as content
-from smlkit.access.visitor import Visitor, current_visitor
+from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError
 from smlkit.people.names import PROFILE_KIND
-from smlkit.storage.store import Store
+from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
-from smlkit.ui.kit.forms import APOLOGY, READY_CLASS, StatusLine, button, escape, guarded, html_block
-from smlkit.ui.kit.gate import Gate, refuse
+from smlkit.ui.kit.forms import StatusLine, button, escape, html_block
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.wall.chooser import PromptChooser, dropdown, short
 from smlkit.ui.wall.moderation import ModerationPanel
@@ -53,14 +53,16 @@ from smlkit.wall.tally import breakdown, tally
 WATCHED = (room.STATE_KIND, room.ANSWER_KIND, room.DECISION_KIND, room.RESPONDENT_KIND, PROFILE_KIND)
 
 
-class Wall:
+class Wall(Dashboard):
     """The facilitator's dashboard. Build it, display it, then :meth:`start` it."""
 
+    facilitator_only = True
+    early_store = True
+
     def __init__(self, *, interval: float = 0.5) -> None:
-        self.gate = Gate()
+        super().__init__()
         self.library = content.prompts()
         self.groups = content.respondent_groups()
-        self.store: Store | None = None
         self.state = RoomState()
         self.board = Board()
         self._marker: tuple[int, int] | None = None
@@ -74,11 +76,11 @@ class Wall:
         self.next_button = button("Open the next in the sequence", secondary=True, name="next")
         self.close_button = button("Close answering", secondary=True, name="close")
         self.show_button = button("Show this question's results", secondary=True, name="show")
-        self.open_button.on_click(lambda _b: self._guard(self.open_selected)())
-        self.open_all_button.on_click(lambda _b: self._guard(self.open_sequence)())
-        self.next_button.on_click(lambda _b: self._guard(self.open_next)())
-        self.close_button.on_click(lambda _b: self._guard(lambda: self._change(RoomState.close, "Answering closed."))())
-        self.show_button.on_click(lambda _b: self._guard(self.show_selected)())
+        self.open_button.on_click(lambda _b: self.act(self.open_selected)())
+        self.open_all_button.on_click(lambda _b: self.act(self.open_sequence)())
+        self.next_button.on_click(lambda _b: self.act(self.open_next)())
+        self.close_button.on_click(lambda _b: self.act(lambda: self._change(RoomState.close, "Answering closed."))())
+        self.show_button.on_click(lambda _b: self.act(self.show_selected)())
         choose_actions = widgets.HBox([self.open_button, self.open_all_button, self.next_button, self.show_button])
         choose_actions.add_class("smlkit-actions")
         close_bar = widgets.HBox([self.close_button, self.status.widget])
@@ -98,9 +100,9 @@ class Wall:
         self.count = html_block("", "smlkit-wall-count")
         self.count.add_class("smlkit-live-count")
         self.reveal_button = button("Reveal results", name="reveal")
-        self.reveal_button.on_click(lambda _b: self._guard(self.toggle_reveal)())
+        self.reveal_button.on_click(lambda _b: self.act(self.toggle_reveal)())
         self.again_button = button("Start this question again", secondary=True, name="again")
-        self.again_button.on_click(lambda _b: self._guard(self.fresh_round)())
+        self.again_button.on_click(lambda _b: self.act(self.fresh_round)())
         wall_actions = widgets.HBox([self.reveal_button, self.again_button])
         wall_actions.add_class("smlkit-actions")
         self.results = html_block("", "smlkit-wall-results")
@@ -109,7 +111,7 @@ class Wall:
             "Break the results down by",
             [("Nothing: the whole room", ""), ("Role", "role"), ("Department", "department")],
         )
-        self.split.control.observe(lambda _c: self._guard(self.redraw)(), names="value")
+        self.split.control.observe(lambda _c: self.act(self.redraw)(), names="value")
         self.breakdown = html_block("", "smlkit-wall-breakdown")
         self.screen = widgets.VBox(
             [self.heading, self.count, wall_actions, self.results, self.split.box, self.breakdown]
@@ -123,7 +125,7 @@ class Wall:
             indent=False,
             description="Hold answers containing a word from the held-word list until I show them",
         )
-        self.hold_words.observe(lambda c: self._guard(lambda: self._set_hold(c["new"]))(), names="value")
+        self.hold_words.observe(lambda c: self.act(lambda: self._set_hold(c["new"]))(), names="value")
         self.minimum = dropdown(
             "minimum",
             "Smallest group shown in a breakdown",
@@ -131,9 +133,9 @@ class Wall:
             hint="Groups with fewer answers than this are hidden. Never below 3.",
         )
         self.minimum.control.value = self.state.minimum
-        self.minimum.control.observe(lambda c: self._guard(lambda: self._set_minimum(c["new"]))(), names="value")
+        self.minimum.control.observe(lambda c: self.act(lambda: self._set_minimum(c["new"]))(), names="value")
         self.moderation_toggle = button("Show answers to moderate", secondary=True, name="moderate")
-        self.moderation_toggle.on_click(lambda _b: self._guard(self.toggle_moderation)())
+        self.moderation_toggle.on_click(lambda _b: self.act(self.toggle_moderation)())
         toggle_bar = widgets.HBox([self.moderation_toggle])
         toggle_bar.add_class("smlkit-actions")
         self.moderation_body = widgets.VBox([self.hold_words, self.minimum.box, self.moderation.widget])
@@ -160,22 +162,7 @@ class Wall:
         self.widget = widgets.VBox([chooser, self.screen, moderation, downloads])
         self.widget.add_class("smlkit-wall")
         self._enable(False)
-        self.live = LiveView(self._guard(self.refresh), interval)
-        guarded(self._open_store, lambda _exc: None)()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _open_store(self) -> None:
-        self.store = Store()
-
-    def _guard(self, action: Callable[[], None]) -> Callable[[], None]:
-        return guarded(self.gate.wrap(action), self._problem)
-
-    def _problem(self, exc: SmlkitError | None) -> None:
-        self.status.problem(APOLOGY if exc is None else exc.message)
+        self.live = LiveView(self.act(self.refresh), interval)
 
     def _enable(self, flag: bool) -> None:
         for b in (
@@ -193,19 +180,13 @@ class Wall:
 
     # -- starting -----------------------------------------------------------------------------
 
-    def start(self, visitor: Visitor | None = None, store: Store | None = None) -> None:
-        def begin() -> None:
-            if not self.gate.admit(visitor or current_visitor()):
-                refuse(self.widget)
-                return
-            self.store = store or self.store or Store()
-            self._offer_session_sequence()
-            self.refresh(force=True)
-            self._enable(True)
-            self.live.start()
-            self.widget.add_class(READY_CLASS)
+    def on_start(self, visitor: Visitor, **_options: Any) -> None:
+        self._offer_session_sequence()
+        self.refresh(force=True)
+        self._enable(True)
+        self.live.start()
 
-        guarded(begin, self._problem)()
+    could_not_start = Dashboard.problem
 
     def _offer_session_sequence(self) -> None:
         """Start the chooser on the questions for the session running now (or the track's)."""
