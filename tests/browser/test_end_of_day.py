@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from smlkit.cli import main as cli
 from smlkit.exports.day_record import SHEETS
-from smlkit.storage import privacy
+from smlkit.people import records as privacy
 from smlkit.storage.store import Store
 
 from .page_checks import open_dashboard
