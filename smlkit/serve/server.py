@@ -40,7 +40,7 @@ from smlkit.course import timetable
 from smlkit.course.plan import Course
 from smlkit.course.programme import clock_of as programme_clock
 from smlkit.errors import ConfigError, SmlkitError
-from smlkit.serve import page_request
+from smlkit.serve import healing, page_request
 
 AUDIENCE_LABELS = {"staff": "staff", "facilitator": "facilitators", "head": "heads and leaders"}
 
@@ -338,6 +338,8 @@ class WorkshopApp(Voila):
 
     def init_settings(self):
         settings = super().init_settings()
+        if hasattr(self.kernel_manager, "_pools"):
+            healing.heal(self.kernel_manager)
         key = self.smlkit_facilitator_key
         settings["smlkit_facilitator_key"] = key
         settings["smlkit_session_signer"] = access.SessionSigner(key) if key else None
@@ -384,6 +386,12 @@ class WorkshopApp(Voila):
             await page_request.shed_overdue(self.kernel_manager)
 
         PeriodicCallback(shed, 15_000).start()
+        def prune() -> None:  # dead kernels leave the pools within seconds
+            manager = getattr(self, "kernel_manager", None)
+            if manager is not None and hasattr(manager, "_pools"):
+                healing.prune_dead(manager)
+
+        PeriodicCallback(prune, 3_000).start()
         super().start()
 
 
