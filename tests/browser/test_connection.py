@@ -1,0 +1,137 @@
+"""A lost kernel loses nothing: the page notices, says so, reconnects and puts the typing back.
+
+Kernels are killed the way the out-of-memory killer kills them (SIGKILL), only those of the
+test's own server, while a person has typed and not saved.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import psutil
+import pytest
+from playwright.sync_api import expect
+
+from smlkit.course.records import REFLECTION_KEY, REFLECTION_KIND
+from smlkit.review import records as review_records
+from smlkit.storage.store import Store
+
+from .page_checks import open_dashboard, screenshot
+
+pytestmark = pytest.mark.browser
+
+LEARNING = "What are you learning at the moment, and how are you going about it?"
+RECOVERY_MS = 150_000
+
+
+def _kernels(server_pid: int) -> dict[str, psutil.Process]:
+    """The workshop's kernel processes, by kernel id (from their connection files)."""
+    found = {}
+    for child in psutil.Process(server_pid).children(recursive=True):
+        try:
+            match = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline()))
+        except psutil.Error:
+            continue
+        if match:
+            found[match.group(1)] = child
+    return found
+
+
+def _page_kernel(page) -> str:
+    found = re.search(r'"kernelId": "([0-9a-f-]{36})"', page.content())
+    assert found, "the page names no kernel"
+    return found.group(1)
+
+
+def _kill(processes) -> None:
+    for process in processes:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+
+
+def _ready(page) -> None:
+    page.wait_for_selector(".smlkit-ready", state="attached", timeout=90_000)
+
+
+def _recovered(page) -> None:
+    expect(page.locator(".smlkit-connection.smlkit-restored")).to_contain_text(
+        "is back in the form", timeout=RECOVERY_MS
+    )
+
+
+def test_where_now_its_kernel_killed_mid_typing_comes_back_with_the_typing_and_saves(workshop, new_context):
+    page = new_context().new_page()
+    open_dashboard(page, workshop.page_url("where-are-you-now.ipynb"))
+    _ready(page)
+    page.get_by_role("radio", name="4 – Most of it").check()
+    page.get_by_label(LEARNING).fill("Typed just before the kernel died")
+    kernel = _page_kernel(page)
+    _kill([_kernels(workshop.process.pid)[kernel]])
+    _recovered(page)
+    screenshot(page, "connection-restored-where-now")
+    assert _page_kernel(page) != kernel, "the page should be on a fresh kernel"
+    expect(page.get_by_label(LEARNING)).to_have_value("Typed just before the kernel died")
+    expect(page.get_by_role("radio", name="4 – Most of it")).to_be_checked()
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.locator(".smlkit-status").filter(has_text="Saved at")).to_be_visible(timeout=30_000)
+    saved = [r.data["answers"] for r in Store(workshop.db_url).all_of(REFLECTION_KIND, REFLECTION_KEY)]
+    assert {"where-now-learning": "Typed just before the kernel died", "where-now-steering": 4}.items() <= saved[
+        -1
+    ].items()
+
+
+def test_the_agreement_page_recovers_its_unsaved_typing(workshop, new_context):
+    page = new_context().new_page()
+    open_dashboard(page, workshop.page_url("my-learning-agreement.ipynb"))
+    _ready(page)
+    box = page.locator(".smlkit-field-section-now textarea")
+    box.fill("Where I am now, typed and then the kernel died")
+    _kill([_kernels(workshop.process.pid)[_page_kernel(page)]])  # before the autosave could run
+    _recovered(page)
+    expect(page.locator(".smlkit-field-section-now textarea")).to_have_value(
+        "Where I am now, typed and then the kernel died"
+    )
+    page.get_by_role("button", name="Save this version").click()
+    expect(page.locator(".smlkit-page-status")).to_contain_text("Saved at", timeout=30_000)
+
+
+def test_the_self_review_form_recovers_a_rating_and_its_evidence(workshop, new_context):
+    page = new_context().new_page()
+    open_dashboard(page, workshop.page_url("rate-our-school.ipynb"))
+    _ready(page)
+    first = page.locator(".smlkit-review-element").first
+    first.get_by_role("radio").nth(2).check()
+    first.locator("textarea").fill("Seen in three departments' schemes of work")
+    _kill([_kernels(workshop.process.pid)[_page_kernel(page)]])
+    _recovered(page)
+    first = page.locator(".smlkit-review-element").first
+    expect(first.get_by_role("radio").nth(2)).to_be_checked()
+    expect(first.locator("textarea")).to_have_value("Seen in three departments' schemes of work")
+    page.get_by_role("button", name="Save my ratings").click()
+    expect(page.locator(".smlkit-status").filter(has_text="Saved at")).to_be_visible(timeout=30_000)
+    notes = [
+        rating.get("evidence")
+        for r in Store(workshop.db_url).all_of(review_records.RATING)
+        for rating in r.data.get("ratings", {}).values()
+    ]
+    assert "Seen in three departments' schemes of work" in notes
+
+
+def test_many_kernels_killed_at_once_are_shed_and_the_next_page_opens_in_time(workshop, new_context):
+    page = new_context().new_page()
+    open_dashboard(page, workshop.page_url("where-are-you-now.ipynb"))
+    _ready(page)
+    page.get_by_label(LEARNING).fill("Typed while every kernel on the server died")
+    _kill(_kernels(workshop.process.pid).values())  # the page's own and every pooled one
+    _recovered(page)
+    expect(page.get_by_label(LEARNING)).to_have_value("Typed while every kernel on the server died")
+    # A newcomer's page is served from a live kernel, not a dead one from the pool.
+    started = time.monotonic()
+    other = new_context().new_page()
+    open_dashboard(other, workshop.page_url("answer-the-room.ipynb"))
+    _ready(other)
+    assert time.monotonic() - started < 90
+    assert "dead kernel" in workshop.log()
