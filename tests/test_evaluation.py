@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from smlkit.access.visitor import Visitor
 from smlkit.course import evaluation
 from smlkit.exports.day_record import day_workbook
+from smlkit.storage.store import Store
 from smlkit.ui.course import evaluation as ui
 
 STATEMENTS = evaluation.CONFIDENCE
@@ -112,13 +113,26 @@ def test_results_hide_small_rooms_and_escape_what_people_wrote(store):
     assert name.endswith(".csv") and "answered both times" in data.decode("utf-8-sig")
 
 
-def test_the_days_record_has_an_evaluation_sheet(store):
-    _fill(store, 2)
+def test_the_days_record_keeps_the_evaluations_promise_only_the_rooms_totals_and_no_names(store):
+    from smlkit.people.records import set_display_name
+
+    _fill(store, 6)
+    for i in range(6):
+        set_display_name(store, store.participant_for_token(f"token-{i}"), f"Named Person {i}")
     book = load_workbook(io.BytesIO(day_workbook(store)))
     sheet = book["Evaluation"]
     header = [c.value for c in sheet[1]]
-    assert "start: eval-agreement" in header and "end: eval-next" in header
-    assert sheet.max_row == 3
+    assert "answered both times" in header and "participant id" not in header and "shown as" not in header
+    cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row)
+    assert "Named Person" not in cells
+    ids = [store.participant_for_token(f"token-{i}") for i in range(6)]
+    assert not any(pid in cells for pid in ids), "a participant id would name them through the People sheet"
+    assert "try a group" in cells  # the released next steps, as on "How the day went"
+    # With too few people, the record shows no figures, like the page.
+    small = Store(store.url.replace("review", "small") if "review" in store.url else store.url + "-small")
+    _fill(small, 2)
+    few = load_workbook(io.BytesIO(day_workbook(small)))["Evaluation"]
+    assert "4.0" not in " ".join(str(c.value) for row in few.iter_rows() for c in row)
 
 
 # ---- differencing over time -----------------------------------------------------------------------

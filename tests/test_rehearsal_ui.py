@@ -231,16 +231,19 @@ def test_erasing_a_participant_removes_their_choices_and_answers(store, library)
     assert records.room_answers(store, library.get("corpus-valid")) == []
 
 
-def test_export_rows_give_one_row_per_latest_document_with_shown_names(store, library):
+def test_export_rows_keep_the_pages_promises_about_names_and_reflections(store, library):
     token = new_token()
     dashboard = page(store, library, token)
     play_to(dashboard, "First words", [0, 0])
-    dashboard.reflection_field.value = "A reflection"
+    dashboard.reflection_field.value = "A reflection kept for me"
     dashboard.reflection_save.click()
     set_display_name(store, dashboard.participant_id, "Priya")
     rows = records.export_rows(store, library)
-    assert {r["record"] for r in rows} == {"progress", "what I would say", "reflection"}
-    assert all(r["participant"] == "Priya" for r in rows)
+    # "Your answer goes to the facilitator's debrief without your name"; "your reflection is kept for you".
+    assert {r["record"] for r in rows} == {"progress", "what I would say"}
+    assert next(r for r in rows if r["record"] == "what I would say")["participant"] == ""
+    assert next(r for r in rows if r["record"] == "progress")["participant"] == "Priya"
+    assert "A reflection kept for me" not in str(rows)
     progress = next(r for r in rows if r["record"] == "progress")
     assert progress["endings_reached"] == "Whistling" and progress["scenario_title"] == "A valid scenario"
     assert next(r for r in rows if r["record"] == "what I would say")["text"] == "First words"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smlkit import library
 from smlkit.course import evaluation
 from smlkit.people.names import shown_as
 from smlkit.people.records import display_name
@@ -57,16 +58,39 @@ def where_now_rows(store: Store) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluation_rows(store: Store) -> list[dict[str, Any]]:
-    """One row per participant: their start and end answers, for the day's record."""
-    start = answers_by_person(store, evaluation.START)
-    end = answers_by_person(store, evaluation.END)
+def summary_rows(summary: evaluation.RoomSummary) -> list[dict[str, Any]]:
+    """The room's change as rows (hidden cells stay blank), for the table and the downloads."""
+    prompts = library.prompts()
     rows = []
-    for person in sorted(set(start) | set(end)):
-        row: dict[str, Any] = {"participant id": person, "shown as": shown_as(display_name(store, person))}
-        for pid in prompt_ids(evaluation.START):
-            row[f"start: {pid}"] = start.get(person, {}).get(pid)
-        for pid in prompt_ids(evaluation.END):
-            row[f"end: {pid}"] = end.get(person, {}).get(pid)
-        rows.append(row)
+    for change in summary.changes:
+        rows.append(
+            {
+                "statement": prompts.get(change.prompt_id).text,
+                "answered both times": change.pairs,
+                "average at the start (1-5)": change.before,
+                "average at the end (1-5)": change.after,
+                "change": change.shift,
+                "rose": change.directions["rose"],
+                "stayed the same": change.directions["same"],
+                "fell": change.directions["fell"],
+            }
+        )
+    return rows
+
+
+def evaluation_rows(store: Store) -> list[dict[str, Any]]:
+    """The evaluation for the day's record: the room's totals only, as the pages promise.
+
+    "Before we begin" and "Before you go" tell people their answers are never shown with their
+    name and that the facilitator sees only the room's totals; so the record holds the same
+    suppressed summary and released next steps as "How the day went", and no row per person
+    (a participant id would name them through the People sheet). A person's own answers are in
+    their own export (``smlkit export --participant``).
+    """
+    start = versions_by_person(store, evaluation.START)
+    end = versions_by_person(store, evaluation.END)
+    summary = evaluation.summarise_over_time(start, end)
+    rows: list[dict[str, Any]] = [{"part": "confidence", **row} for row in summary_rows(summary)]
+    steps = evaluation.released_next_steps(end, summary.minimum)
+    rows += [{"part": "next step", "statement": step} for step in steps or []]
     return rows

@@ -186,12 +186,14 @@ def export_rows(store: Store, library: Library | None = None) -> list[dict[str, 
                 "saved_at": record.created_at.isoformat(timespec="seconds"),
             }
         )
-    for kind, label in ((SAID, "what I would say"), (REFLECTION, "reflection")):
+    # What people would say goes to the debrief "without your name" (the page's promise), so it is
+    # here without one; reflections are "kept for you", so they are only in the person's own export.
+    for kind, label in ((SAID, "what I would say"),):
         for record in store.latest_each(kind):
-            scenario_id = record.data.get("scenario", record.key) if kind == SAID else record.key
+            scenario_id = record.data.get("scenario", record.key)
             rows.append(
                 {
-                    "participant": person(record.participant_id),
+                    "participant": "",
                     "scenario": scenario_id,
                     "scenario_title": title(scenario_id),
                     "record": label,

@@ -19,7 +19,7 @@ from smlkit.access.visitor import Visitor
 from smlkit.content.spreadsheet import csv_bytes
 from smlkit.course import evaluation
 from smlkit.course.records import EVALUATION_KIND as KIND
-from smlkit.course.records import prompt_ids, versions_by_person
+from smlkit.course.records import prompt_ids, summary_rows, versions_by_person
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.exports.day_record import day_workbook
 from smlkit.storage.store import Draft
@@ -135,26 +135,6 @@ def _figure(value: float | int | None) -> str:
     if value is None:
         return "hidden"
     return f"{value:.1f}" if isinstance(value, float) else str(value)
-
-
-def summary_rows(summary: evaluation.RoomSummary) -> list[dict[str, Any]]:
-    """The room's change as rows (hidden cells stay blank), for the table and the download."""
-    library = content.prompts()
-    rows = []
-    for change in summary.changes:
-        rows.append(
-            {
-                "statement": library.get(change.prompt_id).text,
-                "answered both times": change.pairs,
-                "average at the start (1-5)": change.before,
-                "average at the end (1-5)": change.after,
-                "change": change.shift,
-                "rose": change.directions["rose"],
-                "stayed the same": change.directions["same"],
-                "fell": change.directions["fell"],
-            }
-        )
-    return rows
 
 
 def summary_html(summary: evaluation.RoomSummary) -> str:
