@@ -49,6 +49,16 @@ def play_to(dashboard: Rehearsal, said: str | None, options: list[int]) -> None:
         dashboard.turn.choose_button.click()
 
 
+def test_a_click_before_the_page_has_started_says_it_is_still_loading(library):
+    dashboard = Rehearsal()  # built, not yet started: no participant known
+    dashboard.library = library
+    dashboard.picker.control.options = [("A valid scenario", "corpus-valid")]
+    dashboard.picker.value = "corpus-valid"
+    dashboard.open_button.click()
+    assert "The page is still loading" in dashboard.list_summary.widget.value
+    assert dashboard.scenario is None
+
+
 def test_the_list_offers_scenarios_and_needs_a_choice(store, library):
     dashboard = page(store, library)
     assert "smlkit-ready" in dashboard.widget._dom_classes
