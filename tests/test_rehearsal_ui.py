@@ -39,14 +39,24 @@ def play_to(dashboard: Rehearsal, said: str | None, options: list[int]) -> None:
     dashboard.picker.value = "corpus-valid"
     dashboard.open_button.click()
     for option in options:
-        if dashboard.ask_box.layout.display != "none":
+        if dashboard.turn.ask_box.layout.display != "none":
             if said is None:
-                dashboard.said_skip.click()
+                dashboard.turn.said_skip.click()
             else:
-                dashboard.said_field.value = said
-                dashboard.said_save.click()
-        dashboard.option_field.value = option
-        dashboard.choose_button.click()
+                dashboard.turn.said_field.value = said
+                dashboard.turn.said_save.click()
+        dashboard.turn.option_field.value = option
+        dashboard.turn.choose_button.click()
+
+
+def test_a_click_before_the_page_has_started_says_it_is_still_loading(library):
+    dashboard = Rehearsal()  # built, not yet started: no participant known
+    dashboard.library = library
+    dashboard.picker.control.options = [("A valid scenario", "corpus-valid")]
+    dashboard.picker.value = "corpus-valid"
+    dashboard.open_button.click()
+    assert "The page is still loading" in dashboard.list_summary.widget.value
+    assert dashboard.scenario is None
 
 
 def test_the_list_offers_scenarios_and_needs_a_choice(store, library):
@@ -63,26 +73,26 @@ def test_playing_asks_first_then_gives_feedback_and_reaches_an_ending(store, lib
     dashboard = page(store, library)
     dashboard.picker.value = "corpus-valid"
     dashboard.open_button.click()
-    assert dashboard.ask_box.layout.display == "flex" and dashboard.choose_box.layout.display == "none"
-    assert dashboard.said_field.label == "What would you say?"
-    dashboard.said_save.click()  # nothing written
+    assert dashboard.turn.ask_box.layout.display == "flex" and dashboard.turn.choose_box.layout.display == "none"
+    assert dashboard.turn.said_field.label == "What would you say?"
+    dashboard.turn.said_save.click()  # nothing written
     assert "Write what you would say" in dashboard.summary.widget.value
-    dashboard.said_field.value = "What do you enjoy doing?"
-    dashboard.said_save.click()
-    assert dashboard.choose_box.layout.display == "flex"
+    dashboard.turn.said_field.value = "What do you enjoy doing?"
+    dashboard.turn.said_save.click()
+    assert dashboard.turn.choose_box.layout.display == "flex"
     assert "What do you enjoy doing?" in dashboard.moment.value
-    dashboard.choose_button.click()  # nothing chosen
+    dashboard.turn.choose_button.click()  # nothing chosen
     assert "Choose one of the responses" in dashboard.summary.widget.value
-    dashboard.option_field.value = 0
-    dashboard.choose_button.click()
+    dashboard.turn.option_field.value = 0
+    dashboard.turn.choose_button.click()
     assert "An open question." in dashboard.feedback.value
     assert "Honours: Ask rather than tell" in dashboard.feedback.value
     assert "data-smlkit-focus" in dashboard.feedback.value
-    dashboard.option_field.value = 1
-    dashboard.choose_button.click()
-    assert dashboard.ending_box.layout.display == "flex"
-    assert "Ending: Not whistling" in dashboard.ending.value
-    assert "What got in the way?" in dashboard.ending.value
+    dashboard.turn.option_field.value = 1
+    dashboard.turn.choose_button.click()
+    assert dashboard.turn.ending_box.layout.display == "flex"
+    assert "Ending: Not whistling" in dashboard.turn.ending.value
+    assert "What got in the way?" in dashboard.turn.ending.value
     assert "Breaks: Support, not control" in dashboard.feedback.value
 
 
@@ -91,13 +101,13 @@ def test_going_back_marks_the_tried_option_and_reaches_the_other_ending(store, l
     play_to(dashboard, None, [0, 1])
     assert not dashboard.back_button.disabled
     dashboard.back_button.click()
-    labels = [label for label, _ in dashboard.option_field.control.options]
+    labels = [label for label, _ in dashboard.turn.option_field.control.options]
     assert labels[1].endswith("(you tried this before)") and not labels[0].endswith("(you tried this before)")
-    dashboard.option_field.value = 0
-    dashboard.choose_button.click()
-    assert "You have reached 2 of 2 endings" in dashboard.ending.value
+    dashboard.turn.option_field.value = 0
+    dashboard.turn.choose_button.click()
+    assert "You have reached 2 of 2 endings" in dashboard.turn.ending.value
     dashboard.restart_button.click()
-    assert dashboard.choose_box.layout.display == "flex", "the question was answered (skipped) already"
+    assert dashboard.turn.choose_box.layout.display == "flex", "the question was answered (skipped) already"
     assert dashboard.back_button.disabled
 
 
@@ -121,12 +131,12 @@ def test_reflection_is_saved_at_an_ending(store, library):
     token = new_token()
     dashboard = page(store, library, token)
     play_to(dashboard, None, [1])
-    dashboard.reflection_save.click()
+    dashboard.turn.reflection_save.click()
     assert "Write your reflection" in dashboard.summary.widget.value
-    dashboard.reflection_field.value = "Next time I will wait longer."
-    dashboard.reflection_save.click()
-    assert "Saved at" in dashboard.reflection_status.text
-    assert page(store, library, token).reflection_field.value == "Next time I will wait longer."
+    dashboard.turn.reflection_field.value = "Next time I will wait longer."
+    dashboard.turn.reflection_save.click()
+    assert "Saved at" in dashboard.turn.reflection_status.text
+    assert page(store, library, token).turn.reflection_field.value == "Next time I will wait longer."
 
 
 def test_facilitator_sees_left_out_files_and_participants_do_not(store, tmp_path):
@@ -235,8 +245,8 @@ def test_export_rows_keep_the_pages_promises_about_names_and_reflections(store, 
     token = new_token()
     dashboard = page(store, library, token)
     play_to(dashboard, "First words", [0, 0])
-    dashboard.reflection_field.value = "A reflection kept for me"
-    dashboard.reflection_save.click()
+    dashboard.turn.reflection_field.value = "A reflection kept for me"
+    dashboard.turn.reflection_save.click()
     set_display_name(store, dashboard.participant_id, "Priya")
     rows = records.export_rows(store, library)
     # "Your answer goes to the facilitator's debrief without your name"; "your reflection is kept for you".
@@ -284,7 +294,7 @@ def test_markup_in_a_scenario_file_is_shown_as_text(tmp_path, store):
     assert library.scenarios, [str(p) for p in library.problems]
     dashboard = page(store, library)
     play_to(dashboard, None, [0, 0])
-    rendered = dashboard.heading.value + dashboard.context.value + dashboard.feedback.value + dashboard.ending.value
-    rendered += dashboard.path.value
+    rendered = dashboard.heading.value + dashboard.context.value + dashboard.feedback.value
+    rendered += dashboard.turn.ending.value + dashboard.path.value
     assert "<img" not in rendered and "<script" not in rendered
-    assert "&lt;img src=x" in dashboard.heading.value and "&lt;script&gt;" in dashboard.ending.value
+    assert "&lt;img src=x" in dashboard.heading.value and "&lt;script&gt;" in dashboard.turn.ending.value

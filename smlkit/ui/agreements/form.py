@@ -25,7 +25,9 @@ from smlkit.agreements.model import (
     LearningAgreement,
     Meetings,
     Parties,
+    Sample,
     Sections,
+    SignOff,
     new_goal_id,
     review_dates,
 )
@@ -79,8 +81,8 @@ class AgreementForm:
     def __init__(self, guide: Guide):
         self.guide = guide
         self.on_goals_changed: Callable[[str, GoalCard], None] = lambda _what, _card: None
-        self.sign_offs: tuple = ()
-        self.sample = None
+        self.sign_offs: tuple[SignOff, ...] = ()
+        self.sample: Sample | None = None
 
         self.role = choice_field("learner-role", "Who is this agreement for?", ROLE_CHOICES, value="staff")
         self.year = _dropdown("learner-year", "Year group", _year_options("staff"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal, overload
 
 import ipywidgets as widgets
 
@@ -28,7 +28,7 @@ from smlkit.agreements.model import SIGNER_ROLES, LearningAgreement, sign
 from smlkit.agreements.records import export_rows
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.people.records import display_name, profile_draft
-from smlkit.storage.store import Draft, Record, Store
+from smlkit.storage.store import Draft, Record
 from smlkit.ui.agreements.form import AgreementForm, field_name
 from smlkit.ui.agreements.goals import GoalCard
 from smlkit.ui.agreements.history import HistoryPanel, Version
@@ -142,7 +142,7 @@ class MyAgreement(Dashboard):
 
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
         """Bring back the visitor's latest draft (and, for the facilitator, the room's agreements)."""
-        store, pid = self._ready()
+        store, pid = self.ready_participant()
         self._profile_saved = display_name(store, pid)
         self.identity.show(self._profile_saved)
         latest = store.latest(records.KIND, records.KEY, pid)
@@ -172,14 +172,17 @@ class MyAgreement(Dashboard):
 
     # -- saving --------------------------------------------------------------------------------------
 
-    def _ready(self) -> tuple[Store, str]:
-        if self.store is None or self.participant_id is None:
-            raise ValidationError("The page is still loading; wait a moment, then try again.")
-        return self.store, self.participant_id
+    @overload
+    def _store_version(self, how: Literal["autosave"]) -> Record | None: ...
+
+    @overload
+    def _store_version(
+        self, how: Literal["saved", "signed", "restored"], agreement: LearningAgreement | None = None, **extra: Any
+    ) -> Record: ...
 
     def _store_version(self, how: str, agreement: LearningAgreement | None = None, **extra: Any) -> Record | None:
         """Save the form (or ``agreement``) as a new version; None if an autosave found nothing new."""
-        store, pid = self._ready()
+        store, pid = self.ready_participant()
         with self._lock:
             agreement = agreement or self.form.value()
             check_sizes(agreement)
@@ -199,10 +202,10 @@ class MyAgreement(Dashboard):
         self._show_history()
         return record
 
-    def _chosen_name(self, *, strict: bool) -> str | bool | None:
+    def _chosen_name(self, *, strict: bool) -> str | Literal[False]:
         """The chosen display name ('' for anonymous); False when unusable during an autosave."""
         try:
-            store, pid = self._ready()
+            store, pid = self.ready_participant()
             return self.identity.chosen_for(store, pid) or ""
         except ValidationError:
             if strict:
@@ -253,11 +256,14 @@ class MyAgreement(Dashboard):
         self.status.ok(f"Signed by the {who} at {clock(record.created_at)}. The signature is on the printed copy.")
 
     def _restore(self, version: Version) -> None:
+        agreement = version.agreement
+        if agreement is None:  # the history offers only the versions it could read
+            raise ValidationError(f"version {version.number} could not be read")
         self._clear_errors()
         self.autosave.flush()
         with self.autosave.paused():
-            self.form.fill(version.agreement)
-        record = self._store_version("restored", version.agreement, restored_from=version.number)
+            self.form.fill(agreement)
+        record = self._store_version("restored", agreement, restored_from=version.number)
         self._show_feedback()
         count = len(self.history.versions)
         self.status.ok(

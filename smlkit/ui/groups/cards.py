@@ -7,8 +7,9 @@ the dashboard in :mod:`smlkit.ui.groups.learning_groups` puts it on screen.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from smlkit.content.table import RowProblem
 from smlkit.groups.forming import Plan
@@ -40,7 +41,8 @@ def file_problems_html(heading: str, rows: Sequence[str]) -> str:
     return f'<div class="smlkit-panel smlkit-roster-problems"><h3>{escape(heading)}</h3><ul>{items}</ul></div>'
 
 
-def summary_html(plan: Plan, report: dict) -> str:
+def summary_html(plan: Plan, report: Mapping[str, Any]) -> str:
+    """The plan in a few lines, from its quality report (:func:`smlkit.groups.report.quality_report`, JSON data)."""
     if not plan.groups:
         items = "".join(
             f"<li>{escape(c.message)}"

@@ -22,7 +22,7 @@ from smlkit.groups import records
 from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
 from smlkit.groups.files.roster import Roster, read_mentors, read_roster
 from smlkit.groups.forming import Group, Plan, form_groups
-from smlkit.groups.learners import Mentor
+from smlkit.groups.learners import Learner, Mentor
 from smlkit.groups.regrouping import regroup
 from smlkit.groups.report import explain, quality_report
 from smlkit.groups.rules import APART, LOCK, TOGETHER, Rules, Settings, parse_rule_lines, rule_lines
@@ -57,7 +57,7 @@ def _upload(label: str, name: str) -> widgets.FileUpload:
     return upload
 
 
-def _from_upload(upload: widgets.FileUpload, load) -> None:
+def _from_upload(upload: widgets.FileUpload, load: Callable[[str, bytes], None]) -> None:
     """Give the chosen file (name, bytes) to ``load``."""
     if upload.value:
         item = upload.value[0]
@@ -273,7 +273,7 @@ class LearningGroups(Dashboard):
 
     # -- forming -----------------------------------------------------------------------------------
 
-    def _inputs(self) -> tuple[list, Rules, Settings]:
+    def _inputs(self) -> tuple[list[Learner], Rules, Settings]:
         if self.roster is None:
             raise ValidationError("Choose a roster file first (or use the sample roster).")
         if self.roster.problems and not self.skip_bad.value:

@@ -25,13 +25,16 @@ from typing import Any, ClassVar, TypeVar
 import ipywidgets as widgets
 
 from smlkit.access.visitor import Visitor, current_visitor
-from smlkit.errors import SmlkitError
+from smlkit.errors import SmlkitError, ValidationError
 from smlkit.storage.store import Store
 from smlkit.ui.kit.forms import APOLOGY, READY_CLASS, StatusLine, guarded
 from smlkit.ui.kit.gate import Gate, refuse
 
 T = TypeVar("T")
 log = logging.getLogger("smlkit.ui")
+
+#: What a page says when it is used before :meth:`Dashboard.start` has finished.
+STILL_LOADING = "The page is still loading; wait a moment, then try again."
 
 
 class Dashboard:
@@ -63,7 +66,8 @@ class Dashboard:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.widget)
+        show: Callable[[widgets.Box], object] = display  # IPython's display() is not annotated
+        show(self.widget)
 
     # -- starting --------------------------------------------------------------------------------
 
@@ -107,8 +111,12 @@ class Dashboard:
 
     def ready_store(self) -> Store:
         """The open store, or a clear problem if the page has not finished loading."""
-        from smlkit.errors import ValidationError
-
         if self.store is None:
-            raise ValidationError("The page is still loading; wait a moment, then try again.")
+            raise ValidationError(STILL_LOADING)
         return self.store
+
+    def ready_participant(self) -> tuple[Store, str]:
+        """The open store and the visitor's participant id, or the same clear problem as :meth:`ready_store`."""
+        if self.store is None or self.participant_id is None:
+            raise ValidationError(STILL_LOADING)
+        return self.store, self.participant_id

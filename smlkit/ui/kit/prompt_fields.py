@@ -75,9 +75,9 @@ class CheckboxGroup(_Group):
 
     @value.setter
     def value(self, chosen: Sequence[str] | None) -> None:
-        chosen = set(chosen or ())
+        ticked = set(chosen or ())
         for option, box in zip(self.options, self.boxes, strict=True):
-            box.value = option in chosen
+            box.value = option in ticked
 
     @property
     def disabled(self) -> bool:
@@ -165,7 +165,7 @@ class PromptControl:
         self.prompt = prompt
         hint = prompt.hint
         if prompt.kind == "scale":
-            self.field: Field | _Group = scale_field(
+            self.field: Field | CheckboxGroup | RankingList = scale_field(
                 prompt.id, prompt.text, [(p.value, p.label) for p in prompt.points], hint=hint
             )
         elif prompt.kind == "single":

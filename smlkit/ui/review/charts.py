@@ -13,31 +13,37 @@ from smlkit.review.scale import Scale
 from smlkit.ui.kit.forms import escape
 
 
+def _quartiles(summary: Summary) -> tuple[float, float, float] | None:
+    """The lower quartile, median and upper quartile of a rated element (None: not rated, or suppressed)."""
+    if summary.low is None or summary.median is None or summary.high is None:
+        return None
+    return summary.low, summary.median, summary.high
+
+
 def radar_png(elements: Sequence[Element], whole: Mapping[str, Summary], scale: Scale) -> bytes:
     """Median per element round a circle, with the middle half of the ratings shaded."""
     from matplotlib.figure import Figure  # no pyplot: no global state, no backend switch
 
-    shown = [e for e in elements if whole[e.id].rated]
+    rated = {e.id: q for e in elements if (q := _quartiles(whole[e.id])) is not None}
+    shown = [e for e in elements if e.id in rated]
     figure = Figure(figsize=(7.5, 7.5), dpi=90)
     axes = figure.add_subplot(projection="polar")
     if len(shown) >= 3:
         angles = [2 * math.pi * i / len(shown) for i in range(len(shown))]
         loop = [*angles, angles[0]]
 
-        def ring(values):
+        def ring(values: list[float]) -> list[float]:
             return [*values, values[0]]
 
         axes.fill_between(
             loop,
-            ring([whole[e.id].low for e in shown]),
-            ring([whole[e.id].high for e in shown]),
+            ring([rated[e.id][0] for e in shown]),
+            ring([rated[e.id][2] for e in shown]),
             color="#9ecae1",
             alpha=0.6,
             label="middle half of ratings",
         )
-        axes.plot(
-            loop, ring([whole[e.id].median for e in shown]), color="#08519c", linewidth=2, marker="o", label="median"
-        )
+        axes.plot(loop, ring([rated[e.id][1] for e in shown]), color="#08519c", linewidth=2, marker="o", label="median")
         axes.set_xticks(angles)
         axes.set_xticklabels([e.short for e in shown], fontsize=8)
         axes.legend(loc="lower right", bbox_to_anchor=(1.15, -0.12), fontsize=8)

@@ -9,7 +9,7 @@ since the baseline, a question browser with the team's notes, and the action pla
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -166,7 +166,7 @@ class ReviewExplorer(Dashboard):
             before = None
         data = records.load_dataset(self.store, chosen)
         baseline = records.load_dataset(self.store, before) if before else None
-        self.report = build_report(
+        self.report = report = build_report(
             self.instrument,
             self.school.departments,
             self.school.roles,
@@ -176,21 +176,21 @@ class ReviewExplorer(Dashboard):
             budget=self.analysis_budget,
         )
         self.scale = content.review_scale(chosen.scale)
-        if self.report.table.cut_short or (self.report.baseline_table and self.report.baseline_table.cut_short):
+        if report.table.cut_short or (report.baseline_table and report.baseline_table.cut_short):
             self.status.problem(CUT_SHORT)
         else:
             self.status.clear()
-        self._show_profile()
-        self._show_heat()
-        self._show_tables()
+        self._show_profile(report)
+        self._show_heat(report)
+        self._show_tables(report)
         self.show_questions()
         leaders = data.leadership
         flags = [e for e, r in leaders.ratings.items() if r.priority] if leaders else []
-        staff_flags = {e: s.priority or 0 for e, s in self.report.table.whole.items() if not s.suppressed}
+        staff_flags = {e: s.priority or 0 for e, s in report.table.whole.items() if not s.suppressed}
         self.plan.show(self.store, chosen.id, chosen.name, suggested_priorities(self.instrument, flags, staff_flags))
 
-    def _show_profile(self) -> None:
-        report, scale = self.report, self.scale
+    def _show_profile(self, report: Report) -> None:
+        scale = self.scale
         table = report.table
         alt = profile_text(self.instrument, scale, table.whole, table.total)
         if table.total is None:  # nothing to draw: say so in words, and spare the kernel matplotlib
@@ -220,8 +220,7 @@ class ReviewExplorer(Dashboard):
         table_html = rows_html(profile_rows(self.instrument, scale, report), "Median staff rating per element")
         self.blocks["profile"].value = f"{sample}<p>{escape(who)}</p>{figure}{table_html}"
 
-    def _show_heat(self) -> None:
-        report = self.report
+    def _show_heat(self, report: Report) -> None:
         hidden = sorted(report.table.hidden)
         note = (
             f"Groups of fewer than {self.school.minimum} staff are suppressed: no value and no count. "
@@ -254,8 +253,7 @@ class ReviewExplorer(Dashboard):
             role_rows(self.instrument, report), caption, "roles"
         )
 
-    def _show_tables(self) -> None:
-        report = self.report
+    def _show_tables(self, report: Report) -> None:
         variation = variation_rows(self.instrument, report)
         self.blocks["variation"].value = (
             "<p>Minimising within-school variation is itself one of the management strategies. Spread is the "
@@ -267,7 +265,7 @@ class ReviewExplorer(Dashboard):
             "gaps"
         )
         change = change_rows(self.instrument, report)
-        if report.baseline is None:
+        if report.baseline is None or report.baseline_table is None:
             self.blocks["change"].value = '<p class="smlkit-note">Choose a baseline above to compare with.</p>'
         elif not change:
             self.blocks["change"].value = (
@@ -319,7 +317,7 @@ class ReviewExplorer(Dashboard):
         return safe_filename(f"self-review {chosen.name}.xlsx"), data
 
 
-def heat_table(rows: list[dict], caption: str, name: str) -> str:
+def heat_table(rows: Sequence[Mapping[str, object]], caption: str, name: str) -> str:
     """A coloured table of medians; suppressed cells say so and show nothing else."""
     columns = list(rows[0])
     head = "".join(f'<th scope="col">{escape(c[:1].upper() + c[1:])}</th>' for c in columns)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from smlkit.errors import ValidationError
+from smlkit.errors import SmlkitError, ValidationError
 from smlkit.review import records
 from smlkit.review.files import plan_docx, plan_workbook
 from smlkit.review.instrument import Instrument, School
@@ -18,7 +19,7 @@ from smlkit.ui.kit.forms import Field, Form, StatusLine, button, escape, guarded
 from smlkit.ui.kit.gate import Gate
 
 
-def rows_html(rows: Sequence[dict], caption: str, css: str = "smlkit-table") -> str:
+def rows_html(rows: Sequence[Mapping[str, object]], caption: str, css: str = "smlkit-table") -> str:
     """An escaped HTML table from rows of column → value."""
     if not rows:
         return ""
@@ -103,7 +104,7 @@ class PlanPanel:
             raise ValidationError("The page is still loading; wait a moment, then try again.")
         raw = {name: getattr(self, name.removeprefix("plan-")).value for name in FIELDS}
         action, problems = check_action(self.instrument, raw)
-        if problems:
+        if action is None:  # there are problems
             self.form.show_errors(problems)
             return
         self.form.clear_errors()
@@ -120,11 +121,11 @@ class PlanPanel:
         if self.store is None or self.remove_choice.value is None:
             raise ValidationError("Choose the action to remove", field="plan-remove")
         self.plan = self.plan.without(self.remove_choice.value)
-        records.save_plan(self.store, self.plan, None)
+        records.save_plan(self.store, self.plan, uuid.uuid4().hex)  # each removal its own version, as with no id
         self._render()
         self.remove_status.ok("Removed. Earlier versions of the plan are kept.")
 
-    def _remove_problem(self, exc) -> None:
+    def _remove_problem(self, exc: SmlkitError | None) -> None:
         self.remove_status.problem(exc.message if exc else "Sorry, that was not done. Nothing has been lost.")
 
     def build_docx(self) -> tuple[str, bytes]:

@@ -17,8 +17,9 @@ from smlkit import library as content
 from smlkit.access.visitor import Visitor
 from smlkit.errors import AccessError, ValidationError
 from smlkit.review import records
-from smlkit.review.instrument import LEADERSHIP, MAX_NOTE, STAFF, Round, Sheet, check_sheet
-from smlkit.ui.kit.dashboard import Dashboard
+from smlkit.review.instrument import LEADERSHIP, MAX_NOTE, STAFF, Element, Round, Sheet, check_sheet
+from smlkit.storage.store import Record
+from smlkit.ui.kit.dashboard import STILL_LOADING, Dashboard
 from smlkit.ui.kit.forms import Field, Form, choice_field, clock, escape, html_block, text_field
 
 VIEWS = (("My own view, as a member of staff", STAFF), ("The leadership team's agreed view", LEADERSHIP))
@@ -27,7 +28,7 @@ VIEWS = (("My own view, as a member of staff", STAFF), ("The leadership team's a
 class ElementFields:
     """The three inputs for one element: level, priority flag and evidence note."""
 
-    def __init__(self, element, options, label: str) -> None:
+    def __init__(self, element: Element, options: list[tuple[str, int | str]], label: str) -> None:
         self.id = element.id
         inline = label[:1].lower() + label[1:]  # "assessment for learning (DfES components)"
         self.level = choice_field(f"{element.id}-level", f"How far has the school got with {inline}?", options)
@@ -121,20 +122,20 @@ class ReviewRating(Dashboard):
         self.widget.add_class("smlkit-review-rating")
 
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
-        self.round = records.current_round(self.ready_store(), self.school)
-        scale = content.review_scale(self.round.scale)
+        self.round = chosen = records.current_round(self.ready_store(), self.school)
+        scale = content.review_scale(chosen.scale)
         if scale != self.scale:  # the round is on another scale than the school's usual one
             self.scale = scale
             for element in self.elements:
                 element.level.control.options = list(scale.options())
                 element.level.value = None
-        self._show_intro()
+        self._show_intro(chosen)
         if visitor.may_facilitate():
             self._add_view_choice()
         self._load()
         self.form.save_button.disabled = False
 
-    def _show_intro(self) -> None:
+    def _show_intro(self, chosen: Round) -> None:
         levels = "".join(
             f"<li><strong>{lv.value} – {escape(lv.label)}</strong>: {escape(lv.descriptor)}</li>"
             for lv in self.scale.levels
@@ -143,8 +144,8 @@ class ReviewRating(Dashboard):
             f"<li><strong>{escape(self.scale.dont_know_label)}</strong>: {escape(self.scale.dont_know_descriptor)}</li>"
         )
         self.intro.value = (
-            f'<p class="smlkit-round">You are rating in the round <strong>{escape(self.round.name)}</strong> '
-            f"({escape(self.round.date)}) for {escape(self.school.name)}.</p>"
+            f'<p class="smlkit-round">You are rating in the round <strong>{escape(chosen.name)}</strong> '
+            f"({escape(chosen.date)}) for {escape(self.school.name)}.</p>"
             f'<h2>The scale</h2><ul class="smlkit-scale">{levels}</ul>'
             f'<p class="smlkit-note">Scale: {escape(self.scale.source)}</p>'
         )
@@ -175,16 +176,20 @@ class ReviewRating(Dashboard):
         if self.store is not None and self.round is not None:
             self._load()
 
-    def _latest(self):
+    def _latest(self) -> Record | None:
+        store, pid = self.ready_participant()
+        if self.round is None:
+            raise ValidationError(STILL_LOADING)
         if self.leadership:
             self._check_leadership_right()
-            return self.store.latest(records.LEADERSHIP_KIND, self.round.id)
-        return self.store.latest(records.RATING, self.round.id, self.participant_id)
+            return store.latest(records.LEADERSHIP_KIND, self.round.id)
+        return store.latest(records.RATING, self.round.id, pid)
 
     def _load(self) -> None:
         latest = self._latest()
         data = latest.data if latest is not None and isinstance(latest.data, dict) else {}
-        ratings = data.get("ratings") if isinstance(data.get("ratings"), dict) else {}
+        found = data.get("ratings")
+        ratings = found if isinstance(found, dict) else {}
         for element in self.elements:
             element.fill(ratings.get(element.id))
         if not self.leadership:

@@ -23,6 +23,7 @@ from smlkit.scenarios import records
 from smlkit.scenarios.debrief import ModeratedAnswer, moderated, players, room_choices
 from smlkit.scenarios.files import Library, load_library
 from smlkit.scenarios.model import Scenario, progress_from_data
+from smlkit.storage.store import Store
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, paragraphs
 from smlkit.ui.kit.live import LiveView
@@ -85,15 +86,13 @@ class Debrief(Dashboard):
         self.widget.add_class("smlkit-debrief")
         self.live = LiveView(self._refresh_if_changed, interval)
         self._lock = threading.RLock()
-        self._seen: tuple | None = None
+        self._seen: tuple[str | None, bool, tuple[int, int, int]] | None = None
 
     @property
     def scenario(self) -> Scenario | None:
         return self.library.get(self.picker.value) if self.picker.value else None
 
-    def on_start(
-        self, visitor: Visitor, *, library: Library | None = None, live: bool = True, **_options: Any
-    ) -> None:
+    def on_start(self, visitor: Visitor, *, library: Library | None = None, live: bool = True, **_options: Any) -> None:
         self.library = library or load_library()
         options = [(s.title, s.id) for s in self.library.scenarios]
         self.picker.control.options = options
@@ -142,14 +141,14 @@ class Debrief(Dashboard):
             self.choices.value = "<h2>How the room chose</h2>" + "".join(
                 view.choices_table(s, self.principles, self.minimum) for s in summaries
             )
-            self.endings.value = self._endings_html(scenario)
-            self._answers(scenario)
+            self.endings.value = self._endings_html(store, scenario)
+            self._answers(store, scenario)
             self.updated.value = f"Updated at {datetime.now().strftime('%H:%M:%S')}"
             self.status.clear()
 
-    def _endings_html(self, scenario: Scenario) -> str:
+    def _endings_html(self, store: Store, scenario: Scenario) -> str:
         reached = {e.id: 0 for e in scenario.endings}
-        for record in self.store.latest_each(records.PROGRESS, scenario.id):
+        for record in store.latest_each(records.PROGRESS, scenario.id):
             for ending in progress_from_data(scenario, record.data).endings:
                 reached[ending] += 1
         hidden = suppressed_cells(reached, self.minimum, total_shown=False)
@@ -172,11 +171,9 @@ class Debrief(Dashboard):
 
     # -- answers and moderation --------------------------------------------------------------------------
 
-    def _answers(self, scenario: Scenario) -> None:
+    def _answers(self, store: Store, scenario: Scenario) -> None:
         found = moderated(
-            records.room_answers(self.store, scenario),
-            records.decisions(self.store, scenario.id),
-            records.word_filter(),
+            records.room_answers(store, scenario), records.decisions(store, scenario.id), content.word_filter()
         )
         shown_parts: list[widgets.Widget] = [html_block("<h2>What people would say</h2>")]
         held_parts: list[widgets.Widget] = []
@@ -192,12 +189,12 @@ class Debrief(Dashboard):
             if not shown:
                 shown_parts.append(html_block('<p class="smlkit-note">No answers to show yet.</p>'))
             for number, item in enumerate(shown, start=1):
-                shown_parts.append(self._answer_row(scenario, item, number, "hide", f"Hide answer {number}"))
+                shown_parts.append(self._answer_row(store, scenario, item, number, "hide", f"Hide answer {number}"))
             for number, item in enumerate([m for m in here if m.state != "shown"], start=1):
                 label = "Show answer" if item.state == "held" else "Restore answer"
                 action: Action = "approve" if item.state == "held" else "restore"
                 held_parts.append(
-                    self._answer_row(scenario, item, number, action, f"{label} {number}", node.short_label)
+                    self._answer_row(store, scenario, item, number, action, f"{label} {number}", node.short_label)
                 )
         waiting = sum(1 for m in found if m.state != "shown")
         if self.moderate.value:
@@ -215,7 +212,14 @@ class Debrief(Dashboard):
         self._replace(self.held, held_parts)
 
     def _answer_row(
-        self, scenario: Scenario, item: ModeratedAnswer, number: int, action: Action, label: str, where: str = ""
+        self,
+        store: Store,
+        scenario: Scenario,
+        item: ModeratedAnswer,
+        number: int,
+        action: Action,
+        label: str,
+        where: str = "",
     ) -> widgets.Widget:
         state = {"held": "Held: contains a word on the held list", "hidden": "Hidden by you"}.get(item.state, "")
         prefix = f'<p class="smlkit-note">{escape(where)}. {escape(state)}</p>' if where else ""
@@ -227,7 +231,7 @@ class Debrief(Dashboard):
 
         def decide(_button: widgets.Button) -> None:
             def run() -> None:
-                records.decide(self.store, scenario.id, item.answer.answer_id, action)
+                records.decide(store, scenario.id, item.answer.answer_id, action)
                 self._render()
 
             self.act(run)()

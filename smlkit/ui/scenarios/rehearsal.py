@@ -9,6 +9,7 @@ so a reload brings them back to the same place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -32,7 +33,6 @@ from smlkit.scenarios.model import (
     restart,
 )
 from smlkit.scenarios.records import export_rows
-from smlkit.storage.store import Store
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.forms import (
     APOLOGY,
@@ -45,24 +45,11 @@ from smlkit.ui.kit.forms import (
     escape,
     guarded,
     html_block,
-    text_field,
 )
 from smlkit.ui.scenarios import view
+from smlkit.ui.scenarios.turn import Turn, actions_row, show
 
-__all__ = ["Rehearsal", "export_rows"]
-
-SAID_HINT = "Your answer goes to the facilitator's debrief without your name. The possible responses come next."
-REFLECTION_HINT = "Your reflection is kept for you; it is not shown on the room's debrief."
-
-
-def _row(*children: widgets.Widget) -> widgets.HBox:
-    box = widgets.HBox(list(children))
-    box.add_class("smlkit-actions")
-    return box
-
-
-def _show(widget: widgets.Widget, visible: bool) -> None:
-    widget.layout.display = "flex" if visible else "none"
+__all__ = ["Rehearsal", "export_rows", "for_track"]
 
 
 def for_track(library: Library, track: Track) -> list[Scenario]:
@@ -101,7 +88,7 @@ class Rehearsal(Dashboard):
         self.facilitator_note = html_block("", "smlkit-facilitator-note")
         self.list_summary = ErrorSummary()
         self.list_view = widgets.VBox(
-            [self.list_summary.widget, self.picker.box, self.card, _row(self.open_button), self.facilitator_note]
+            [self.list_summary.widget, self.picker.box, self.card, actions_row(self.open_button), self.facilitator_note]
         )
         self.list_view.add_class("smlkit-scenario-list")
 
@@ -112,23 +99,7 @@ class Rehearsal(Dashboard):
         self.feedback = html_block()
         self.moment = html_block()
         self.summary = ErrorSummary()
-        self.said_field = text_field("said", "What would you say?", multiline=True, hint=SAID_HINT)
-        self.said_save = button("Save and show the responses", name="said-save")
-        self.said_skip = button("Skip to the responses", secondary=True, name="said-skip")
-        self.ask_box = widgets.VBox([self.said_field.box, _row(self.said_save, self.said_skip)])
-        self.option_field = choice_field(
-            "option", "What do you do?", [], hint="Choose the response closest to what you would do."
-        )
-        self.choose_button = button("Choose this response", name="choose")
-        self.choose_box = widgets.VBox([self.option_field.box, _row(self.choose_button)])
-        self.ending = html_block()
-        self.reflection_field = text_field("reflection", "Reflection", multiline=True, hint=REFLECTION_HINT)
-        self.reflection_save = button("Save my reflection", name="reflect")
-        self.reflection_status = StatusLine()
-        self.reflection_status.widget.add_class("smlkit-reflection-status")
-        self.ending_box = widgets.VBox(
-            [self.ending, self.reflection_field.box, _row(self.reflection_save, self.reflection_status.widget)]
-        )
+        self.turn = Turn()
         self.back_button = button("Go back one step", secondary=True, name="back")
         self.restart_button = button("Start again", secondary=True, name="restart")
         self.list_button = button("Choose another scenario", secondary=True, name="to-list")
@@ -140,37 +111,26 @@ class Rehearsal(Dashboard):
                 self.feedback,
                 self.moment,
                 self.summary.widget,
-                self.ask_box,
-                self.choose_box,
-                self.ending_box,
-                _row(self.back_button, self.restart_button, self.list_button),
+                *self.turn.boxes,
+                actions_row(self.back_button, self.restart_button, self.list_button),
             ]
         )
         self.play_view.add_class("smlkit-scenario-play")
 
-        self.buttons = [
-            self.open_button,
-            self.said_save,
-            self.said_skip,
-            self.choose_button,
-            self.reflection_save,
-            self.back_button,
-            self.restart_button,
-            self.list_button,
-        ]
+        self.buttons = [self.open_button, *self.turn.buttons, self.back_button, self.restart_button, self.list_button]
         for btn, action in (
             (self.open_button, self.open_selected),
-            (self.said_save, self.save_said),
-            (self.said_skip, self.skip_said),
-            (self.choose_button, self.choose_selected),
-            (self.reflection_save, self.save_reflection),
+            (self.turn.said_save, self.save_said),
+            (self.turn.said_skip, self.skip_said),
+            (self.turn.choose_button, self.choose_selected),
+            (self.turn.reflection_save, self.save_reflection),
             (self.back_button, self.go_back),
             (self.restart_button, self.start_again),
             (self.list_button, self.show_list),
         ):
             btn.on_click(self._handler(action))
         self._enable(False)
-        _show(self.play_view, False)
+        show(self.play_view, False)
         self.widget = widgets.VBox([self.status.widget, self.list_view, self.play_view])
         self.widget.add_class("smlkit-rehearsal")
         guarded(load_library, lambda _exc: None)()  # warms the file cache; start() reads only what changed
@@ -179,14 +139,14 @@ class Rehearsal(Dashboard):
 
     def on_start(self, visitor: Visitor, *, library: Library | None = None, **_options: Any) -> None:
         """List the scenarios and bring back where the visitor was."""
-        store = self.ready_store()
+        store, pid = self.ready_participant()
         self.library = library or load_library()
         self.picker.control.options = [(s.title, s.id) for s in for_track(self.library, content.track())]
         self.picker.value = None
         if visitor.may_facilitate():
             self.facilitator_note.value = view.facilitator_note(self.library)
         self.status.clear()
-        current = records.open_scenario(store, self.participant_id)
+        current = records.open_scenario(store, pid)
         found = self.library.get(current) if current else None
         if found is not None:
             self._open(found)
@@ -196,7 +156,7 @@ class Rehearsal(Dashboard):
 
     # -- callbacks --------------------------------------------------------------------------------------
 
-    def _handler(self, action):
+    def _handler(self, action: Callable[[], None]) -> Callable[[widgets.Button], None]:
         def run(_button: widgets.Button) -> None:
             self._enable(False)
             try:
@@ -223,7 +183,7 @@ class Rehearsal(Dashboard):
             self.status.problem(f"That was not done: {exc.message}")
 
     def _fields(self) -> dict[str, Field]:
-        return {f.name: f for f in (self.picker, self.said_field, self.option_field, self.reflection_field)}
+        return {f.name: f for f in (self.picker, *self.turn.fields)}
 
     def _clear_errors(self) -> None:
         self.summary.clear()
@@ -240,29 +200,23 @@ class Rehearsal(Dashboard):
         target = self.list_summary if self.scenario is None else self.summary
         target.show([(e.field if e.field in fields else None, e.message) for e in errors])
 
-    def _ready(self) -> tuple[Store, str]:
-        if self.store is None or self.participant_id is None:
-            raise ValidationError("The page is still loading; wait a moment and try again.")
-        return self.store, self.participant_id
-
     def _picked(self, _change: object = None) -> None:
         scenario = self.library.get(self.picker.value) if self.picker.value else None
         if scenario is None:
             self.card.value = ""
             self.open_button.description = "Start this scenario"
             return
-        progress = None
-        if self.store is not None and self.participant_id is not None:
-            progress = guarded(
-                lambda: records.load_progress(self.store, self.participant_id, scenario), self._problem
-            )()
+        progress: Progress | None = None
+        store, pid = self.store, self.participant_id
+        if store is not None and pid is not None:
+            progress = guarded(lambda: records.load_progress(store, pid, scenario), self._problem)()
         self.card.value = view.scenario_card(scenario, progress)
         started = progress is not None and bool(progress.path)
         self.open_button.description = "Carry on with this scenario" if started else "Start this scenario"
         self.open_button.tooltip = self.open_button.description
 
     def open_selected(self) -> None:
-        store, pid = self._ready()
+        store, pid = self.ready_participant()
         scenario = self.library.get(self.picker.value) if self.picker.value else None
         if scenario is None:
             raise ValidationError("Choose a scenario to rehearse", field="scenario")
@@ -271,20 +225,15 @@ class Rehearsal(Dashboard):
         self.status.clear()
 
     def _open(self, scenario: Scenario) -> None:
-        store, pid = self._ready()
+        store, pid = self.ready_participant()
         self.scenario = scenario
         self.progress = records.load_progress(store, pid, scenario)
-        self.reflection_field = text_field("reflection", scenario.reflection, multiline=True, hint=REFLECTION_HINT)
-        self.ending_box.children = [
-            self.ending,
-            self.reflection_field.box,
-            _row(self.reflection_save, self.reflection_status.widget),
-        ]
+        self.turn.reflect_on(scenario)
         self._clear_errors()
         self._render(focus="heading")
 
     def show_list(self) -> None:
-        store, pid = self._ready()
+        store, pid = self.ready_participant()
         records.set_open_scenario(store, pid, None)
         self.scenario, self.progress = None, None
         self.status.clear()
@@ -292,48 +241,55 @@ class Rehearsal(Dashboard):
         self._render()
 
     def save_said(self) -> None:
-        store, pid = self._ready()
-        here = self._here()
-        records.save_said(store, pid, self.scenario.id, here.id, self.said_field.value)
-        self._advance(mark_asked(self.progress, here.id), focus="moment")
+        store, pid = self.ready_participant()
+        scenario, progress, here = self._here()
+        records.save_said(store, pid, scenario.id, here.id, self.turn.said_field.value)
+        self._advance(mark_asked(progress, here.id), focus="moment")
 
     def skip_said(self) -> None:
-        here = self._here()
-        self._advance(mark_asked(self.progress, here.id), focus="moment")
+        _scenario, progress, here = self._here()
+        self._advance(mark_asked(progress, here.id), focus="moment")
 
     def choose_selected(self) -> None:
-        store, pid = self._ready()
-        if self.option_field.value is None:
+        store, pid = self.ready_participant()
+        option = self.turn.option_field.value
+        if option is None:
             raise ValidationError("Choose one of the responses, then press Choose this response", field="option")
-        progress = choose(self.scenario, self.progress, self.option_field.value)
-        records.record_choice(store, pid, self.scenario, progress.path[-1])
+        scenario, progress = self._playing()
+        progress = choose(scenario, progress, option)
+        records.record_choice(store, pid, scenario, progress.path[-1])
         self._advance(progress, focus="feedback")
 
     def go_back(self) -> None:
-        self._advance(back(self.progress), focus="moment")
+        self._advance(back(self._playing()[1]), focus="moment")
 
     def start_again(self) -> None:
-        self._advance(restart(self.progress), focus="heading")
+        self._advance(restart(self._playing()[1]), focus="heading")
 
     def save_reflection(self) -> None:
-        store, pid = self._ready()
-        here = position(self.scenario, self.progress)
+        store, pid = self.ready_participant()
+        scenario, progress = self._playing()
+        here = position(scenario, progress)
         if not isinstance(here, Ending):
             raise ValidationError("Reach an ending before writing your reflection", field="reflection")
-        saved = records.save_reflection(store, pid, self.scenario.id, here.id, self.reflection_field.value)
+        saved = records.save_reflection(store, pid, scenario.id, here.id, self.turn.reflection_field.value)
         self._clear_errors()
-        self.reflection_status.ok(f"Saved at {clock(saved.created_at)}. You can change it and save again.")
+        self.turn.reflection_status.ok(f"Saved at {clock(saved.created_at)}. You can change it and save again.")
 
-    def _here(self) -> Node:
+    def _playing(self) -> tuple[Scenario, Progress]:
         if self.scenario is None or self.progress is None:
             raise ValidationError("Choose a scenario first", field="scenario")
-        here = position(self.scenario, self.progress)
+        return self.scenario, self.progress
+
+    def _here(self) -> tuple[Scenario, Progress, Node]:
+        scenario, progress = self._playing()
+        here = position(scenario, progress)
         if not isinstance(here, Node):
             raise ValidationError("This run has reached an ending; go back a step to choose again")
-        return here
+        return scenario, progress, here
 
     def _advance(self, progress: Progress, focus: str) -> None:
-        store, pid = self._ready()
+        store, pid = self.ready_participant()
         records.save_progress(store, pid, progress)
         self.progress = progress
         self._clear_errors()
@@ -350,8 +306,8 @@ class Rehearsal(Dashboard):
 
     def _render(self, focus: str = "") -> None:
         scenario, progress = self.scenario, self.progress
-        _show(self.list_view, scenario is None)
-        _show(self.play_view, scenario is not None)
+        show(self.list_view, scenario is None)
+        show(self.play_view, scenario is not None)
         if scenario is None or progress is None:
             self._enable(True)
             return
@@ -365,17 +321,16 @@ class Rehearsal(Dashboard):
         self.feedback.value = (
             view.feedback_block(last[1], self.principles, self._token(focus, "feedback")) if last else ""
         )
-        _show(self.path, bool(self.path.value))
-        _show(self.feedback, bool(self.feedback.value))
+        show(self.path, bool(self.path.value))
+        show(self.feedback, bool(self.feedback.value))
         at_node = isinstance(here, Node)
-        asking = at_node and bool(here.ask) and here.id not in progress.asked
-        _show(self.moment, at_node)
-        _show(self.ask_box, asking)
-        _show(self.choose_box, at_node and not asking)
-        _show(self.ending_box, not at_node)
-        if at_node:
-            said = records.said(self.store, self.participant_id, scenario.id, here.id) if here.ask else None
-            block = view.node_block(here, first=not progress.path, said=said if not asking else None)
+        asking = isinstance(here, Node) and bool(here.ask) and here.id not in progress.asked
+        show(self.moment, at_node)
+        self.turn.show(at_node=at_node, asking=asking)
+        store, pid = self.ready_participant()
+        if isinstance(here, Node):
+            said = records.said(store, pid, scenario.id, here.id) if here.ask and not asking else None
+            block = view.node_block(here, first=not progress.path, said=said)
             token = self._token(focus, "moment")
             if token:
                 block = block.replace(
@@ -385,25 +340,10 @@ class Rehearsal(Dashboard):
                 )
             self.moment.value = block
             if asking:
-                self._ask(here)
+                self.turn.ask(here)
             else:
-                self._offer(here, progress)
+                self.turn.offer(here, progress)
         else:
-            self.ending.value = view.ending_block(scenario, here, progress)
-            self.reflection_field.value = records.reflection(self.store, self.participant_id, scenario.id) or ""
-            self.reflection_status.clear()
+            ending = view.ending_block(scenario, here, progress)
+            self.turn.end(ending, records.reflection(store, pid, scenario.id) or "")
         self._enable(True)
-
-    def _ask(self, node: Node) -> None:
-        if self.said_field.label != node.ask:
-            self.said_field = text_field("said", node.ask, multiline=True, hint=SAID_HINT)
-            self.ask_box.children = [self.said_field.box, _row(self.said_save, self.said_skip)]
-        self.said_field.value = ""
-
-    def _offer(self, node: Node, progress: Progress) -> None:
-        tried = {c.option for c in progress.tried if c.node == node.id}
-        self.option_field.control.options = [
-            (option.text + (" (you tried this before)" if index in tried else ""), index)
-            for index, option in enumerate(node.options)
-        ]
-        self.option_field.value = None

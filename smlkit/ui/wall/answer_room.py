@@ -131,8 +131,7 @@ class AnswerRoom(Dashboard):
 
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
         """Bring back the visitor's choices and answers, then follow the room."""
-        store, pid = self.ready_store(), self.participant_id
-        assert pid is not None
+        store, pid = self.ready_participant()
         self.identity.show(display_name(store, pid))
         role, department = room.respondent_groups_of(store, pid)
         self.role.value = role if role in self.groups.roles else PREFER_NOT
@@ -189,7 +188,8 @@ class AnswerRoom(Dashboard):
         control = self.controls.get(key)
         if control is None:
             control = PromptControl(prompt, seed=f"{self.participant_id}:{prompt.id}")
-            saved = room.my_answer(self.store, self.participant_id, prompt.id, key[1]) if self.store else None
+            store, pid = self.store, self.participant_id
+            saved = room.my_answer(store, pid, prompt.id, key[1]) if store is not None and pid is not None else None
             if saved is not None:
                 control.value = saved.data.get("value")
                 self.sent[key] = saved.data.get("value")
@@ -274,7 +274,7 @@ class AnswerRoom(Dashboard):
 
     def _about_choices(self) -> tuple[str | None, str | None, str | None]:
         """The chosen name (None: anonymous), role and department; ValidationError if the name is unusable."""
-        name = self.identity.chosen_for(self.store, self.participant_id)
+        name = self.identity.chosen_for(*self.ready_participant())
         role = self.groups.check("role", None if self.role.value == PREFER_NOT else self.role.value)
         department = self.groups.check(
             "department", None if self.department.value == PREFER_NOT else self.department.value
@@ -282,15 +282,15 @@ class AnswerRoom(Dashboard):
         return name, role, department
 
     def _save_about(self) -> str | None:
+        store, pid = self.ready_participant()
         name, role, department = self._about_choices()
-        set_display_name(self.store, self.participant_id, name)
-        room.set_respondent_groups(self.store, self.participant_id, self.groups, role, department)
+        set_display_name(store, pid, name)
+        room.set_respondent_groups(store, pid, self.groups, role, department)
         self._show_appearance()
         return name
 
     def save_about(self) -> None:
-        if self.store is None or self.participant_id is None:
-            raise ValidationError("The page is still loading; wait a moment, then try again.")
+        self.ready_participant()  # a clear problem, before anything is cleared, if the page is still loading
         with self._lock:
             self._clear_errors()
             try:
@@ -338,7 +338,8 @@ class AnswerRoom(Dashboard):
     def _keep_unsent(self, prompt_id: str, round_no: int) -> None:
         """Text typed but not sent before a question closed is kept (never shown on the wall)."""
         control = self.controls.get((prompt_id, round_no))
-        if control is None or self.store is None or self.participant_id is None:
+        store, pid = self.store, self.participant_id
+        if control is None or store is None or pid is None:
             return
         try:
             value = check_answer(control.prompt, control.value)
@@ -347,11 +348,11 @@ class AnswerRoom(Dashboard):
         if value == self.sent.get((prompt_id, round_no)):
             return
         guarded(
-            lambda: self.store.save(
+            lambda: store.save(
                 room.LATE_KIND,
                 prompt_id,
-                {"value": value, "named": display_name(self.store, self.participant_id) is not None, "round": round_no},
-                participant_id=self.participant_id,
+                {"value": value, "named": display_name(store, pid) is not None, "round": round_no},
+                participant_id=pid,
             ),
             lambda _exc: None,
         )()

@@ -202,9 +202,10 @@ class Wall(Dashboard):
     # -- the room's state ------------------------------------------------------------------------
 
     def _change(self, step: Callable[[RoomState], RoomState], done: str = "") -> None:
+        store = self.ready_store()
         with self._lock:
-            current, _ = room.room_state(self.store)
-            room.save_room_state(self.store, step(current))
+            current, _ = room.room_state(store)
+            room.save_room_state(store, step(current))
             self.refresh(force=True)
             if done:
                 self.status.ok(done)
@@ -271,9 +272,11 @@ class Wall(Dashboard):
             self._change(lambda s: s.with_minimum(value))
 
     def decide(self, answer_id: str, action: str) -> None:
-        if self.state.showing:
+        showing = self.state.showing
+        if showing:
+            store = self.ready_store()
             with self._lock:
-                room.decide(self.store, self.state.showing, answer_id, action)
+                room.decide(store, showing, answer_id, action)
                 self.refresh(force=True)
 
     def toggle_moderation(self) -> None:
@@ -376,12 +379,11 @@ class Wall(Dashboard):
         return datetime.now().strftime("%Y-%m-%d-%H%M")
 
     def build_csv(self) -> tuple[str, bytes]:
-        return f"workshop-answers-{self._stamp()}.csv", wall_answers.csv_export(export_rows(self.store))
+        return f"workshop-answers-{self._stamp()}.csv", wall_answers.csv_export(export_rows(self.ready_store()))
 
     def build_xlsx(self) -> tuple[str, bytes]:
-        names = names_of(self.store)
-        rows = wall_answers.answer_rows(self.store, self.library, names, content.word_filter())
-        summaries, splits = wall_answers.summary_rows(
-            self.store, self.library, names, content.word_filter(), self.groups
-        )
+        store = self.ready_store()
+        names = names_of(store)
+        rows = wall_answers.answer_rows(store, self.library, names, content.word_filter())
+        summaries, splits = wall_answers.summary_rows(store, self.library, names, content.word_filter(), self.groups)
         return f"workshop-answers-{self._stamp()}.xlsx", wall_answers.xlsx_export(rows, summaries, splits)

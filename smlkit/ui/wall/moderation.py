@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from smlkit.errors import SmlkitError
 from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, html_block, paragraphs
 from smlkit.wall.board import Board, Entry
+from smlkit.wall.moderation import State
 
 STATE_WORDS = {"shown": "On the wall", "hidden": "Hidden by you", "held": "Held for your approval"}
 
@@ -46,18 +47,24 @@ class _Row:
 
     def __init__(self, answer_id: str, decide: Callable[[str, str], None]):
         self.answer_id = answer_id
-        self.key: tuple | None = None
+        self._decide = decide
+        self.key: tuple[int, State, str, str | None] | None = None
         self.text = html_block("")
         self.first = button("", name="moderate-first")
         self.second = button("", secondary=True, name="moderate-second")
         self.actions: list[str | None] = [None, None]
-        self.first.on_click(lambda _b: self.actions[0] and decide(answer_id, self.actions[0]))
-        self.second.on_click(lambda _b: self.actions[1] and decide(answer_id, self.actions[1]))
+        self.first.on_click(lambda _b: self._press(0))
+        self.second.on_click(lambda _b: self._press(1))
         bar = widgets.HBox([self.first, self.second])
         bar.add_class("smlkit-actions")
         self.widget = widgets.VBox([self.text, bar])
         self.widget.add_class("smlkit-mod-row")
         self._state = ""
+
+    def _press(self, index: int) -> None:
+        action = self.actions[index]
+        if action:
+            self._decide(self.answer_id, action)
 
     def show(self, entry: Entry) -> None:
         key = (entry.number, entry.state, entry.text, entry.answer.name)
