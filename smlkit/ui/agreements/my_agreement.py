@@ -222,7 +222,7 @@ class MyAgreement(Dashboard):
             if blockers:
                 self._show_blockers(agreement, blockers)
         if record is not None:
-            self.status.ok(f"Draft saved at {clock(record.created_at)}.")
+            self.status.saved(f"Draft saved at {clock(record.created_at)}.")
 
     def _autosave_problem(self, exc: SmlkitError | None) -> None:
         reason = exc.message if exc else "the server had a problem"
@@ -235,7 +235,7 @@ class MyAgreement(Dashboard):
         record = self._store_version("saved")
         self._show_feedback()
         count = len(self.history.versions)
-        self.status.ok(f"Saved at {clock(record.created_at)} as version {count}. Earlier versions are kept.")
+        self.status.saved(f"Saved at {clock(record.created_at)} as version {count}. Earlier versions are kept.")
 
     def sign(self) -> None:
         self._clear_errors()

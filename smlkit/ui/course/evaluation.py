@@ -26,6 +26,7 @@ from smlkit.storage.store import Draft
 from smlkit.ui.course.where_now import prompt_field
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
+from smlkit.ui.kit.drafts import Drafts, restored_note
 from smlkit.ui.kit.forms import Form, StatusLine, button, clock, escape, html_block, paragraphs
 from smlkit.wall.prompts import check_answer
 
@@ -64,6 +65,7 @@ class EvaluationForm(Dashboard):
         self.widget = widgets.VBox([html_block(INTRO[moment], "smlkit-intro"), self.form.widget, self.comparison])
         self.widget.add_class("smlkit-evaluation")
         self.status = self.form.status
+        self.drafts = Drafts(f"evaluation-{moment}", lambda: self.fields)
 
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
         latest = self.ready_store().latest(KIND, self.moment, self.participant_id)
@@ -76,6 +78,10 @@ class EvaluationForm(Dashboard):
                     field.value = value
             self.form.status.ok(f"Welcome back. These are the answers you saved at {clock(latest.created_at)}.")
             self._show_comparison()
+        store, pid = self.ready_participant()
+        drafted = self.drafts.start(store, pid, latest.created_at if latest else None)
+        if drafted is not None:
+            self.form.status.ok(restored_note(drafted))
         self.form.save_button.disabled = False
 
     def save(self) -> None:
@@ -96,7 +102,8 @@ class EvaluationForm(Dashboard):
         self.form.clear_errors()
         draft = Draft(KIND, self.moment, {"answers": answers}, self.participant_id, f"{self.form.attempt_id}-eval")
         record = self.store.save_all([draft])[0]
-        self.form.status.ok(f"Saved at {clock(record.created_at)}. You can change your answers and save again.")
+        self.drafts.saved()
+        self.form.status.saved(f"Saved at {clock(record.created_at)}. You can change your answers and save again.")
         self._show_comparison()
 
     def _show_comparison(self) -> None:

@@ -13,10 +13,11 @@ from smlkit.access.visitor import Visitor
 from smlkit.course.records import REFLECTION_KEY as KEY
 from smlkit.course.records import REFLECTION_KIND as KIND
 from smlkit.course.records import WHERE_NOW_PROMPTS as PROMPT_IDS
-from smlkit.errors import ValidationError
+from smlkit.errors import SmlkitError, ValidationError
 from smlkit.people.records import display_name, profile_draft
 from smlkit.storage.store import Draft
 from smlkit.ui.kit.dashboard import Dashboard
+from smlkit.ui.kit.drafts import Drafts, restored_note
 from smlkit.ui.kit.forms import Field, Form, clock, scale_field, text_field
 from smlkit.ui.kit.identity import IdentityChooser
 from smlkit.wall.prompts import Prompt, check_answer
@@ -46,6 +47,9 @@ class WhereNow(Dashboard):
         self.form.on_save(self.save)
         self.status = self.form.status
         self.widget = self.form.widget
+        self.drafts = Drafts(
+            "where-now", lambda: [*self.identity.fields, *self.answers], on_problem=self._draft_problem
+        )
 
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
         """Bring back the visitor's latest answers."""
@@ -58,7 +62,14 @@ class WhereNow(Dashboard):
         else:
             self._fill(latest.data.get("answers", {}))
             self.form.status.ok(f"Welcome back. These are the answers you saved at {clock(latest.created_at)}.")
+        drafted = self.drafts.start(store, pid, latest.created_at if latest else None)
+        if drafted is not None:
+            self.form.status.ok(restored_note(drafted))
         self.form.save_button.disabled = False
+
+    def _draft_problem(self, exc: SmlkitError | None) -> None:
+        reason = exc.message if exc is not None else "the server had a problem"
+        self.form.status.problem(f"Your draft is not kept yet ({reason}); press Save to keep your answers.")
 
     def _fill(self, answers: dict[str, Any]) -> None:
         for field in self.answers:
@@ -90,6 +101,9 @@ class WhereNow(Dashboard):
         if display_name(self.store, self.participant_id) != name:
             drafts.append(profile_draft(self.store, self.participant_id, name, f"{attempt}-profile"))
         record = self.store.save_all(drafts)[0]  # answers and name land together or not at all
+        self.drafts.saved()
         versions = len(self.store.history(KIND, KEY, self.participant_id))
         again = "" if versions == 1 else f" (version {versions}; earlier versions are kept)"
-        self.form.status.ok(f"Saved at {clock(record.created_at)}{again}. You can change your answers and save again.")
+        self.form.status.saved(
+            f"Saved at {clock(record.created_at)}{again}. You can change your answers and save again."
+        )

@@ -367,5 +367,5 @@ class LearningGroups(Dashboard):
             raise ValidationError("Form groups first.")
         record, versions = records.save_groups(self.store, self.roster.source, self.plan, self.roster.skipped)
         self.saved = list(self.plan.groups)
-        self.save_status.ok(f"Saved at {clock(record.created_at)} (version {versions}; earlier versions are kept).")
+        self.save_status.saved(f"Saved at {clock(record.created_at)} (version {versions}; earlier versions are kept).")
         self.status.ok("Groups saved.")

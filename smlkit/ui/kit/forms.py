@@ -167,6 +167,15 @@ class StatusLine:
     def ok(self, text: str) -> None:
         self._set("smlkit-ok", text)
 
+    def saved(self, text: str) -> None:
+        """Say a save the server has confirmed: the page script then forgets the typing it kept
+        on the device for the fields that now show what was saved (only ever after a real save)."""
+        self.text = text
+        self.widget.value = (
+            '<div role="status" aria-live="polite"><span class="smlkit-ok" '
+            f'data-smlkit-saved="{uuid.uuid4().hex}">{escape(text)}</span></div>'
+        )
+
     def problem(self, text: str) -> None:
         self._set("smlkit-problem", text)
 

@@ -306,7 +306,7 @@ class ReviewExplorer(Dashboard):
         element = self.element_field.value
         records.save_notes(self.store, chosen.id, element, text, f"{self.notes_form.attempt_id}-notes")
         self.notes_form.clear_errors()
-        self.notes_form.status.ok(f"Notes on {self.instrument.label(element)} saved.")
+        self.notes_form.status.saved(f"Notes on {self.instrument.label(element)} saved.")
 
     def build_report(self) -> tuple[str, bytes]:
         if self.report is None:

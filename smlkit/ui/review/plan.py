@@ -114,7 +114,7 @@ class PlanPanel:
             field.value = ""
         self.element.control.index = 0
         self._render()
-        self.form.status.ok(f"Added. The plan has {len(self.plan.actions)} action(s); it is saved for everyone.")
+        self.form.status.saved(f"Added. The plan has {len(self.plan.actions)} action(s); it is saved for everyone.")
         self.on_change()
 
     def remove(self) -> None:

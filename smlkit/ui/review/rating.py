@@ -20,6 +20,7 @@ from smlkit.review import records
 from smlkit.review.instrument import LEADERSHIP, MAX_NOTE, STAFF, Element, Round, Sheet, check_sheet
 from smlkit.storage.store import Record
 from smlkit.ui.kit.dashboard import STILL_LOADING, Dashboard
+from smlkit.ui.kit.drafts import Drafts, restored_note
 from smlkit.ui.kit.forms import Field, Form, choice_field, clock, escape, html_block, text_field
 
 VIEWS = (("My own view, as a member of staff", STAFF), ("The leadership team's agreed view", LEADERSHIP))
@@ -82,6 +83,7 @@ class ReviewRating(Dashboard):
         # "Whose view?" exists only on a facilitator's page: it is built in start(), once the
         # visitor is known, and never for a participant (whose kernel then has no such control).
         self.view: Field | None = None
+        self.drafts: Drafts | None = None
         no_choice = [("Prefer not to say", "")]
         self.department = Field(
             "department",
@@ -133,6 +135,13 @@ class ReviewRating(Dashboard):
         if visitor.may_facilitate():
             self._add_view_choice()
         self._load()
+        if not visitor.may_facilitate():  # a participant's own sheet keeps a draft as they rate
+            store, pid = self.ready_participant()
+            self.drafts = Drafts(f"review-{chosen.id}", lambda: list(self.form.fields.values()))
+            latest = self._latest()
+            drafted = self.drafts.start(store, pid, latest.created_at if latest else None)
+            if drafted is not None:
+                self.form.status.ok(restored_note(drafted))
         self.form.save_button.disabled = False
 
     def _show_intro(self, chosen: Round) -> None:
@@ -232,8 +241,10 @@ class ReviewRating(Dashboard):
             record = self.store.save(
                 records.RATING, self.round.id, sheet.as_data(), participant_id=self.participant_id, save_id=save_id
             )
+        if self.drafts is not None and not self.leadership:
+            self.drafts.saved()
         rated = len(sheet.ratings)
-        self.form.status.ok(
+        self.form.status.saved(
             f"Saved at {clock(record.created_at)}: {rated} of {len(self.elements)} elements. "
             "You can change your ratings and save again; earlier versions are kept."
         )

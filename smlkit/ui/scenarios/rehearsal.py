@@ -274,7 +274,7 @@ class Rehearsal(Dashboard):
             raise ValidationError("Reach an ending before writing your reflection", field="reflection")
         saved = records.save_reflection(store, pid, scenario.id, here.id, self.turn.reflection_field.value)
         self._clear_errors()
-        self.turn.reflection_status.ok(f"Saved at {clock(saved.created_at)}. You can change it and save again.")
+        self.turn.reflection_status.saved(f"Saved at {clock(saved.created_at)}. You can change it and save again.")
 
     def _playing(self) -> tuple[Scenario, Progress]:
         if self.scenario is None or self.progress is None:

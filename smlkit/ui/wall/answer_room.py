@@ -232,7 +232,7 @@ class AnswerRoom(Dashboard):
             when = " Your answer is kept." if key in self.sent else ""
             self.status.ok(f"Closed.{when}")
         elif key in self.sent:
-            self.status.ok(
+            self.status.saved(
                 self.sent_note.get(key, "Sent. You can change your answer until the facilitator closes the question.")
             )
         else:
@@ -298,7 +298,7 @@ class AnswerRoom(Dashboard):
             except ValidationError as exc:
                 self._show_errors([exc], self.about_status)
                 return
-            self.about_status.ok("Saved. Your next answers use these choices.")
+            self.about_status.saved("Saved. Your next answers use these choices.")
 
     def send(self) -> None:
         if self.store is None or self.participant_id is None or self.current is None:
