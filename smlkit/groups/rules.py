@@ -149,7 +149,9 @@ def check_rules(rules: Rules, learners: Iterable[Learner], mentors: Iterable[Men
         if missing:
             problems.append(ValidationError(f"{_join(missing)} not in the roster{where}", field="rules"))
         if rule.kind in (APART, TOGETHER) and len(set(rule.learners)) < 2:
-            problems.append(ValidationError(f"a rule to keep learners {rule.kind} needs two or more{where}", "rules"))
+            problems.append(
+                ValidationError(f"a rule to keep learners {rule.kind} needs two or more{where}", field="rules")
+            )
         if rule.kind == LOCK and not (rule.group or "").strip():
             problems.append(ValidationError(f"a lock needs the name of a group{where}", field="rules"))
         if rule.kind == PREFER and mentor_ids and rule.mentor not in mentor_ids:
