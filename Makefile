@@ -40,7 +40,7 @@ hub-proxy: $(HUB_PROXY)
 test: $(VENV)/.installed-test $(HUB_PROXY) lint
 	$(BIN)/python -m pytest --nbval-lax tests notebooks exercises $(PYTEST_ARGS)
 
-## ruff; the layers of docs/architecture.md (import-linter); types (mypy, strict on the domain packages).
+## ruff; the layers of docs/architecture.md (import-linter); types (mypy, strict).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check smlkit tests bench
 	$(BIN)/lint-imports

@@ -53,7 +53,7 @@ from smlkit import library as content  # noqa: E402
 from smlkit.agreements import records as agreement_records  # noqa: E402
 from smlkit.course.records import REFLECTION_KEY as WHERE_KEY  # noqa: E402
 from smlkit.course.records import REFLECTION_KIND as WHERE_KIND  # noqa: E402
-from smlkit.serve.server import voila_config  # noqa: E402
+from smlkit.serve.config import voila_config  # noqa: E402
 from smlkit.storage.store import Store  # noqa: E402
 from smlkit.wall import records as room  # noqa: E402
 from tests.support.servers import free_port, launch  # noqa: E402

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from smlkit import library as content  # noqa: E402
-from smlkit.serve.server import voila_config  # noqa: E402
+from smlkit.serve.config import voila_config  # noqa: E402
 from tests.support.servers import Server, free_port, launch  # noqa: E402
 
 ARGS = [

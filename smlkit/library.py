@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from smlkit import settings
 from smlkit.agreements.check import Guide, guide_from_data
@@ -20,6 +21,13 @@ from smlkit.scenarios.model import Principles, principles_from_data
 from smlkit.wall.moderation import WordFilter
 from smlkit.wall.prompts import PromptLibrary, library_from_data, library_problems
 
+if TYPE_CHECKING:  # loaded lazily below, so a page that needs none of them does not import them
+    from smlkit.course.references import References
+    from smlkit.review.instrument import Instrument, School
+    from smlkit.review.scale import Scale
+
+Built = TypeVar("Built")
+
 #: The programme (timetable) and track (phase) this workshop runs, set by ``smlkit workshop``.
 PROGRAMME_ENV = "SMLKIT_PROGRAMME"
 TRACK_ENV = "SMLKIT_TRACK"
@@ -28,7 +36,8 @@ TRACK_ENV = "SMLKIT_TRACK"
 @cache
 def schema(name: str) -> dict[str, Any]:
     path = PACKAGE_DIR / "content" / "schemas" / f"{name}.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 def _load(path: Path | None, default_name: str, schema_name: str, what: str) -> datafile.Loaded:
@@ -180,7 +189,7 @@ def track() -> Track:
 # ---- heads' self-review (issue 7) ----
 
 
-def _built(loaded: datafile.Loaded, build):
+def _built(loaded: datafile.Loaded, build: Callable[[Any], Built]) -> Built:
     """Build a core object from a loaded file; a cross-check failure names the file."""
     try:
         return build(loaded.data)
@@ -188,7 +197,7 @@ def _built(loaded: datafile.Loaded, build):
         raise DataFileError(exc.message, where=loaded.file, field=exc.field) from None
 
 
-def load_review_instrument(elements: Path | None = None, questions: Path | None = None):
+def load_review_instrument(elements: Path | None = None, questions: Path | None = None) -> Instrument:
     """The self-review frameworks, elements and linked questions (``data/review/``)."""
     from smlkit.review.instrument import instrument_from_data
 
@@ -201,7 +210,7 @@ def load_review_instrument(elements: Path | None = None, questions: Path | None 
         raise DataFileError(exc.message, where=where, field=exc.field) from None
 
 
-def load_review_scale(scale_id: str = "four-level", path: Path | None = None):
+def load_review_scale(scale_id: str = "four-level", path: Path | None = None) -> Scale:
     """A rating scale from ``data/review/scales/<id>.yaml``."""
     from smlkit.review.scale import scale_from_data
 
@@ -213,7 +222,7 @@ def load_review_scale(scale_id: str = "four-level", path: Path | None = None):
     return _built(_load(path, "", "review-scale", "the rating scale"), scale_from_data)
 
 
-def load_review_school(path: Path | None = None):
+def load_review_school(path: Path | None = None) -> School:
     """The school taking part: departments, roles, scale and minimum group size."""
     from smlkit.review.instrument import school_from_data
 
@@ -221,21 +230,21 @@ def load_review_school(path: Path | None = None):
 
 
 @lru_cache(maxsize=1)
-def review_instrument():
+def review_instrument() -> Instrument:
     return load_review_instrument()
 
 
 @lru_cache(maxsize=1)
-def review_school():
+def review_school() -> School:
     return load_review_school()
 
 
 @lru_cache(maxsize=4)
-def review_scale(scale_id: str = "four-level"):
+def review_scale(scale_id: str = "four-level") -> Scale:
     return load_review_scale(scale_id)
 
 
-def load_references(path: Path | None = None):
+def load_references(path: Path | None = None) -> References:
     """The one list of works that sources cite (``data/references.yaml``)."""
     from smlkit.course.references import references_from_data
 
@@ -243,5 +252,5 @@ def load_references(path: Path | None = None):
 
 
 @lru_cache(maxsize=1)
-def references():
+def references() -> References:
     return load_references()

@@ -9,7 +9,7 @@ in the README lists the same variables, from :data:`VARIABLES` (a test keeps the
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +55,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        get = lambda name: (env.get(name) or "").strip()  # noqa: E731
+        source: Mapping[str, str] = os.environ if env is None else env
+
+        def get(name: str) -> str:
+            return (source.get(name) or "").strip()
+
         home = get("SMLKIT_HOME")
-        base = Path(home).expanduser() if home else _xdg_data_home(env) / "smlkit"
+        base = Path(home).expanduser() if home else _xdg_data_home(source) / "smlkit"
         return cls(
             home=base,
             db_url=get("SMLKIT_DB"),
@@ -97,13 +100,13 @@ def current() -> Settings:
     return Settings.from_env()
 
 
-def hand_to_kernels(settings: Settings, env: dict[str, str] | None = None) -> None:
+def hand_to_kernels(settings: Settings, env: MutableMapping[str, str] | None = None) -> None:
     """The server's one write: its kernels inherit this process's environment, so put their settings
     there, and take out what they must not have (the key) or what a stale value would mislead."""
-    env = os.environ if env is None else env  # type: ignore[assignment]
+    target: MutableMapping[str, str] = os.environ if env is None else env
     for name in VARIABLES:
-        env.pop(name, None)
-    env.update(settings.kernel_env())
+        target.pop(name, None)
+    target.update(settings.kernel_env())
 
 
 def _xdg_data_home(env: Mapping[str, str]) -> Path:

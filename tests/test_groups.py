@@ -111,6 +111,13 @@ def test_rules_naming_unknown_learners_are_refused():
         form_groups(cohort(6), Rules((Rule(APART, ("L000", "NOPE"), source="row 9"),)), on=ON)
 
 
+def test_a_rule_to_keep_one_learner_apart_is_refused_with_a_message():
+    # check_rules passed the field positionally; ValidationError takes it by keyword only (a TypeError)
+    with pytest.raises(ValidationError, match="needs two or more") as caught:
+        form_groups(cohort(6), Rules((Rule(APART, ("L000", "L000"), source="row 3"),)), on=ON)
+    assert caught.value.field == "rules"
+
+
 def test_mentors_get_groups_within_capacity_and_years():
     learners = cohort(12, year=7) + [Learner(f"E{i}", date(2011, 10, 1) + timedelta(days=i), year=8) for i in range(6)]
     mentors = [

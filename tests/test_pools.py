@@ -6,7 +6,7 @@ import pytest
 
 from smlkit import library as content
 from smlkit.errors import ConfigError
-from smlkit.serve.server import PREHEAT_ENV, REFILL_ENV, voila_config
+from smlkit.serve.config import PREHEAT_ENV, REFILL_ENV, voila_config
 
 
 def pools(monkeypatch, preheat: str | None = None, refill: str | None = None) -> dict:

@@ -107,7 +107,7 @@ def test_schema_version_is_recorded_and_reopening_keeps_data(any_db_url):
 def test_a_database_from_the_first_schema_is_migrated_on_start_with_its_data(any_db_url):
     from datetime import datetime
 
-    from smlkit.storage.store import _create_v1, participants, records, schema_version
+    from smlkit.storage.schema import _create_v1, participants, records, schema_version
 
     engine = sa.create_engine(any_db_url)
     with engine.begin() as conn:  # a workshop's database as smlkit's first release left it

@@ -104,8 +104,11 @@ def session_expiry(token: str | None, verifier: str | None, now: float | None = 
 
 def key_matches(given: str, key: str) -> bool:
     """Compare a typed key with the real one, ignoring case and spaces, in constant time."""
-    norm = lambda s: "".join(s.split()).lower()  # noqa: E731
-    return bool(key) and hmac.compare_digest(norm(given).encode(), norm(key).encode())
+
+    def norm(text: str) -> bytes:
+        return "".join(text.split()).lower().encode()
+
+    return bool(key) and hmac.compare_digest(norm(given), norm(key))
 
 
 def same_site_path(target: str, fallback: str) -> str:

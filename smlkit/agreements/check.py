@@ -216,10 +216,9 @@ def check(agreement: LearningAgreement, guide: Guide, *, today: date | None = No
         say("no-support", "parties", part="group_members")
     if agreement.meetings.first is None:
         say("no-meetings", "meetings", part="first")
-    for where, text in _texts(agreement):
+    for (section, goal_id, part_name), text in _texts(agreement):
         if len(text) > MAX_PART:
-            section, goal, part = where
-            say("text-too-long", section, goal=goal, part=part)
+            say("text-too-long", section, goal=goal_id, part=part_name)
     return found
 
 

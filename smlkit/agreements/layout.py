@@ -68,7 +68,8 @@ def cell(goal: Goal, number: int, part: str) -> str:
         return str(number)
     if part == "target_date":
         return short_date(goal.target_date)
-    return getattr(goal, part).strip()
+    text: str = getattr(goal, part)
+    return text.strip()
 
 
 def title(agreement: LearningAgreement) -> str:

@@ -104,7 +104,8 @@ class Sections:
     arrived: str = ""
 
     def get(self, section_id: str) -> str:
-        return getattr(self, section_id)
+        text: str = getattr(self, section_id)
+        return text
 
 
 @dataclass(frozen=True)

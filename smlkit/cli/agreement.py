@@ -19,12 +19,13 @@ from smlkit.agreements.files import docx as agreement_docx
 from smlkit.agreements.files import markdown as agreement_markdown
 from smlkit.agreements.files import yaml_json as agreement_files
 from smlkit.agreements.model import ROLES, Learner, LearningAgreement
+from smlkit.cli.parsing import Subparsers
 from smlkit.errors import ConfigError, DataFileError, ValidationError
 
 EXPORTS = {".docx": "docx", ".md": "markdown", ".markdown": "markdown"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("agreement", help="check, export and convert learning agreement files")
     verbs = parser.add_subparsers(dest="verb", metavar="ACTION", parser_class=type(parser))
     verbs.required = True

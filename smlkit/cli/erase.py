@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from smlkit.cli.parsing import Subparsers
 from smlkit.people import records as privacy
 from smlkit.storage.store import Store
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("erase", help="erase one person's data everywhere in the store")
     parser.add_argument("--db", required=True, help="database URL or SQLite file")
     parser.add_argument("--participant", required=True, help="the name they chose, or their participant id")

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from smlkit.cli.parsing import Subparsers
 from smlkit.errors import ConfigError
 from smlkit.exports.day_record import day_workbook, person_rows, person_workbook
 from smlkit.people import records as privacy
@@ -13,7 +14,7 @@ from smlkit.storage.store import Store
 from smlkit.text import clean_line, scrubbed
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("export", help="export the day's record (or one person's data) as XLSX or JSON")
     parser.add_argument("--db", required=True, help="database URL or SQLite file")
     parser.add_argument("--out", required=True, help="file to write: .xlsx (or .json with --participant)")

@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from smlkit.cli.parsing import Subparsers
 from smlkit.errors import ConfigError, DataFileError
 from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
 from smlkit.groups.files.roster import read_mentors, read_roster
@@ -24,7 +25,7 @@ from smlkit.groups.report import explain, quality_report
 from smlkit.groups.rules import Rules, Settings
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("groups", help="form learning groups (at most six learners and a mentor) from a roster")
     parser.add_argument("roster", help="roster file (.csv or .xlsx)")
     parser.add_argument("--mentors", help="mentor list (.csv or .xlsx): id, name, capacity, years, slots")

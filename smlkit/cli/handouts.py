@@ -8,11 +8,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from smlkit.cli.parsing import Subparsers
 from smlkit.errors import ConfigError, SmlkitError
 from smlkit.exports.handouts import read_sheet, shipped_sheets, to_docx
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("handouts", help="make printable DOCX (and PDF) copies of the exercise sheets")
     parser.add_argument("--out", default="handouts", help="folder to write to (default ./handouts)")
     parser.add_argument("--pdf", action="store_true", help="also make PDFs with LibreOffice, if installed")

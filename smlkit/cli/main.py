@@ -16,23 +16,22 @@ import secrets
 import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from smlkit import settings
 from smlkit.access import hub
 from smlkit.access import tokens as access
+from smlkit.cli.parsing import Parser, Subparsers
 from smlkit.content.paths import default_state_dir
 from smlkit.errors import ConfigError, SmlkitError
-from smlkit.storage.store import default_url, describe_url, normalise_url
+from smlkit.storage.store import ErasureReport, default_url, describe_url, normalise_url
+
+if TYPE_CHECKING:  # the server (Voila, Jupyter) is loaded only by the command that serves
+    from smlkit.course.programme import Programme, Track
+    from smlkit.serve.server import WorkshopOptions
 
 DEFAULT_PORT = 8866
 DEFAULT_RETENTION_DAYS = 30
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so every bad option gets the same clear handling."""
-
-    def error(self, message: str):  # type: ignore[override]
-        raise ConfigError(f"{message} (see 'smlkit {self.prog.split()[-1]} --help')")
 
 
 def _port(text: str) -> int:
@@ -78,7 +77,13 @@ def _base_url(text: str) -> str:
 class _Explicit(argparse.Action):
     """Stores the value and remembers the option was given, so --hub can refuse what it decides itself."""
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         setattr(namespace, self.dest, values)
         given = set(getattr(namespace, "explicit", None) or ())
         namespace.explicit = given | {option_string}
@@ -91,8 +96,8 @@ def _key(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="smlkit", description="The SML Workbook: a Self Managed Learning staff course.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser = Parser(prog="smlkit", description="The SML Workbook: a Self Managed Learning staff course.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     workshop = sub.add_parser("workshop", help="serve the course on Voila")
     workshop.add_argument(
@@ -152,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
+def _command_registrars() -> list[Callable[[Subparsers], None]]:
     """Each command module adds its subcommand(s) through a ``register`` function."""
     from smlkit.cli import agreement, erase, export, groups, handouts, prompts, review, scenarios
 
@@ -195,13 +200,13 @@ def lan_addresses() -> list[str]:
         probe.close()
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.append(info[4][0])
+            found.append(str(info[4][0]))  # an IPv4 address (AF_INET)
     except OSError:
         pass
     return [a for a in dict.fromkeys(found) if not a.startswith("127.")]
 
 
-def hub_options(args: argparse.Namespace, env: Mapping[str, str]):
+def hub_options(args: argparse.Namespace, env: Mapping[str, str]) -> WorkshopOptions:
     """The options of one person's server under JupyterHub (``--hub``), checked against what the Hub decides."""
     from smlkit.serve.server import WorkshopOptions
 
@@ -236,7 +241,7 @@ def hub_options(args: argparse.Namespace, env: Mapping[str, str]):
     )
 
 
-def workshop_options(args: argparse.Namespace, env: Mapping[str, str] | None = None):
+def workshop_options(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> WorkshopOptions:
     """What ``smlkit workshop`` was asked for, checked (the key is made or read only when needed)."""
     from smlkit.serve.server import WorkshopOptions
 
@@ -255,12 +260,13 @@ def workshop_options(args: argparse.Namespace, env: Mapping[str, str] | None = N
     )
 
 
-def retention_days(args: argparse.Namespace, options) -> int:
+def retention_days(args: argparse.Namespace, options: WorkshopOptions) -> int:
     """The retention rule to apply at start. Under the Hub every person's server starts on the one
     shared store, so the rule runs there only when the Hub's configuration asks (--retention-days)."""
     if options.hub is not None and "--retention-days" not in args.explicit:
         return 0
-    return args.retention_days
+    days: int = args.retention_days
+    return days
 
 
 def run_workshop(args: argparse.Namespace) -> int:
@@ -314,7 +320,7 @@ def run_workshop(args: argparse.Namespace) -> int:
     return 0
 
 
-def choose_plan(args: argparse.Namespace, env: Mapping[str, str] | None = None):
+def choose_plan(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> tuple[Programme, Track]:
     """The programme and track asked for (option, else setting, else the plan's first), checked.
     The server hands them to its kernels, so the landing page and every page use the same ones."""
     from smlkit import library as content
@@ -326,7 +332,7 @@ def choose_plan(args: argparse.Namespace, env: Mapping[str, str] | None = None):
     return programme, track
 
 
-def _retention_line(days: int, purged: list) -> str:
+def _retention_line(days: int, purged: Sequence[ErasureReport]) -> str:
     if days == 0:
         return "  Retention: off (nothing is erased automatically)."
     gone = sum(1 for report in purged if report.participant_id != "(room-wide records)")

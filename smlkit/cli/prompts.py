@@ -10,11 +10,12 @@ import argparse
 from pathlib import Path
 
 from smlkit import library as content
+from smlkit.cli.parsing import Subparsers
 from smlkit.errors import DataFileError
 from smlkit.wall.prompts import AUDIENCES, KINDS
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("prompts", help="check or list the reflection prompt library")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True

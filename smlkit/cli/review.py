@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from smlkit import library as content
+from smlkit.cli.parsing import Subparsers
 from smlkit.errors import ConfigError
 from smlkit.review import records
 from smlkit.review.files import report_workbook
@@ -14,7 +15,7 @@ from smlkit.review.tables import build_report
 from smlkit.storage.store import Store
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("review", help="the heads' self-review")
     actions = parser.add_subparsers(dest="review_action", required=True, metavar="ACTION")
     report = actions.add_parser("report", help="export the explorer's tables for one round as XLSX")

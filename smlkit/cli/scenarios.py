@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from smlkit.cli.parsing import Subparsers
 from smlkit.scenarios import files as scenario_library
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("scenarios", help="check and list mentoring rehearsal scenarios")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ if "jsonschema" not in sys.modules:
     # format; that import builds a grammar and costs about 1.4 s of CPU in every dashboard
     # kernel. The workbook's schemas check no formats, so a process that loads jsonschema
     # for the workbook first (a kernel, the CLI) goes without it. See bench/room.py.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+    # None in sys.modules blocks an import (typeshed types its values as modules only).
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import jsonschema
 import yaml
@@ -81,7 +82,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]
     """A safe loader that refuses duplicate keys (a common hand-editing slip)."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -185,10 +186,11 @@ def schema_problems(loaded: Loaded, schema: Mapping[str, Any]) -> list[Problem]:
 
 def _plain(err: jsonschema.ValidationError) -> str:
     """A schema error in words a person editing the file understands."""
+    message: str = err.message  # jsonschema has no type hints
     if err.validator == "required":
-        return err.message.replace("is a required property", "is missing (it is required)")
+        return message.replace("is a required property", "is missing (it is required)")
     if err.validator == "additionalProperties":
-        return err.message.replace("Additional properties are not allowed", "unknown field(s)")
+        return message.replace("Additional properties are not allowed", "unknown field(s)")
     if err.validator == "enum":
         allowed = ", ".join(repr(v) for v in err.validator_value)
         return f"{err.instance!r} is not one of the allowed values: {allowed}"
@@ -196,7 +198,7 @@ def _plain(err: jsonschema.ValidationError) -> str:
         if isinstance(err.instance, bool) and "string" in err.validator_value:
             return f"expected string, found {err.instance!r}; put quotes around words such as Yes, No, On and Off"
         return f"expected {err.validator_value}, found {type(err.instance).__name__}"
-    return err.message
+    return message
 
 
 def raise_if(problems: list[Problem], what: str) -> None:

@@ -142,11 +142,13 @@ def summarise_over_time(
     )
 
 
-def _pair_versions(prompt_id: str, before: Sequence[Version[Answers]], after: Sequence[Version[Answers]]):
+def _pair_versions(
+    prompt_id: str, before: Sequence[Version[Answers]], after: Sequence[Version[Answers]]
+) -> list[Version[tuple[int, int]]]:
     """A person's (start, end) rating of one statement after each of their saves, once both exist."""
     events = sorted([(v.at, 0, v.value) for v in before] + [(v.at, 1, v.value) for v in after], key=lambda e: e[:2])
     now: list[int | None] = [None, None]
-    found = []
+    found: list[Version[tuple[int, int]]] = []
     for at, which, answers in events:
         now[which] = _rating(answers.get(prompt_id))
         if now[0] is not None and now[1] is not None:

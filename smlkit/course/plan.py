@@ -5,7 +5,7 @@ Pure core. The plan is read from ``data/course.yaml`` by ``smlkit.library``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +48,7 @@ class Course:
         """The track with this id; the first when none is named."""
         return pick(self.tracks, track_id, "track")
 
-    def problems(self, exercise_exists=lambda name: True) -> list[str]:
+    def problems(self, exercise_exists: Callable[[str], bool] = lambda name: True) -> list[str]:
         """Cross-references that do not hold: unknown dashboards, exercises or tracks."""
         found = []
         ids = {dash.id for dash in self.dashboards}

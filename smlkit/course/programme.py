@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from smlkit.errors import DataFileError
 
@@ -174,7 +174,15 @@ def track_from_data(item: Mapping[str, Any]) -> Track:
     )
 
 
-def pick(items: Sequence[Any], wanted: str | None, what: str) -> Any:
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Named = TypeVar("Named", bound=_Named)
+
+
+def pick(items: Sequence[Named], wanted: str | None, what: str) -> Named:
     """The item with this id (the first when ``wanted`` is empty); a clear error otherwise."""
     if not wanted:
         return items[0]

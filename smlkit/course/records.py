@@ -32,9 +32,9 @@ def answers_by_person(store: Store, moment: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def versions_by_person(store: Store, moment: str) -> dict[str, list[Version]]:
+def versions_by_person(store: Store, moment: str) -> dict[str, list[Version[evaluation.Answers]]]:
     """Every version each participant saved at one moment, oldest first (for releases)."""
-    found: dict[str, list[Version]] = {}
+    found: dict[str, list[Version[evaluation.Answers]]] = {}
     for r in store.all_of(EVALUATION_KIND, moment):
         if r.participant_id is not None:
             found.setdefault(r.participant_id, []).append(Version(r.created_at, dict(r.data.get("answers", {}))))

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from smlkit.content.paths import exercises_dir
 from smlkit.errors import DataFileError
@@ -57,7 +60,7 @@ def read_sheet(path: Path) -> Sheet:
     return Sheet(title=match.group(2) if match else path.stem.replace("-", " "), markdown=text, source=str(path))
 
 
-def _add_inline(paragraph, text: str) -> None:
+def _add_inline(paragraph: Paragraph, text: str) -> None:
     for part in _INLINE.split(text):
         if not part:
             continue
@@ -78,7 +81,7 @@ def _add_inline(paragraph, text: str) -> None:
             paragraph.add_run(part)
 
 
-def _setup(document: Document, title: str) -> None:
+def _setup(document: DocxDocument, title: str) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.0)
@@ -97,7 +100,7 @@ def _setup(document: Document, title: str) -> None:
     footer.runs[0].font.size = Pt(9)
 
 
-def _shade(cell, fill: str) -> None:
+def _shade(cell: _Cell, fill: str) -> None:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -105,7 +108,7 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _table(document: Document, rows: list[list[str]]) -> None:
+def _table(document: DocxDocument, rows: list[list[str]]) -> None:
     width = max(len(r) for r in rows)
     table = document.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
@@ -129,6 +132,8 @@ def _cells(line: str) -> list[str]:
 def _list_item(lines: list[str], i: int) -> tuple[str, int]:
     """A list item's text, with its indented continuation lines; and the index after it."""
     first = _BULLET.match(lines[i]) or _NUMBERED.match(lines[i])
+    if first is None:
+        raise ValueError(f"line {i + 1} is not a list item")  # the caller matched it first
     parts = [first.group(1)]
     i += 1
     while i < len(lines) and lines[i].startswith((" ", "\t")) and lines[i].strip():

@@ -15,7 +15,7 @@ Pure core.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 import numpy as np
 
@@ -129,7 +129,7 @@ def carve_units(
     lo: int,
     hi: int,
     *,
-    apart: set[frozenset[int]] = frozenset(),  # type: ignore[assignment]
+    apart: Set[frozenset[int]] = frozenset(),
     merges: int = 8,
 ) -> tuple[list[list[int] | None], list[list[int]]]:
     """Groups for each unit (None where no room was found) and the plain groups, as index lists.
@@ -142,7 +142,7 @@ def carve_units(
     """
     joined = [[u] for u in range(len(units))]
     best = _carve_joined(born, units, joined, blocked, k, lo, hi)
-    pairs = []
+    pairs: list[tuple[int, int, int]] = []
     for u in range(len(units)):
         for v in range(u + 1, len(units)):
             if len(units[u]) + len(units[v]) > hi or frozenset((u, v)) in apart:
@@ -166,7 +166,19 @@ def carve_units(
     return best[1], best[2]
 
 
-def _carve_joined(born, units, joined, blocked, k, lo, hi):
+#: (total spread, each unit's group or None, the plain groups) of one way of joining units
+Carving = tuple[int, list[list[int] | None], list[list[int]]]
+
+
+def _carve_joined(
+    born: Sequence[int],
+    units: Sequence[Sequence[int]],
+    joined: Sequence[Sequence[int]],
+    blocked: set[int],
+    k: int,
+    lo: int,
+    hi: int,
+) -> Carving:
     merged = [sorted(i for u in part for i in units[u]) for part in joined]
     carved, plain = _carve(born, merged, blocked, k, lo, hi)
     placed: list[list[int] | None] = [None] * len(units)
@@ -227,6 +239,7 @@ def _carve(
             for run in _runs(free, born, hull_lo, hull_hi, extra, candidates):
                 chosen = set(run)
                 rest = [i for i in rest_all if i not in chosen]
+                rest_sizes: list[int]
                 if count - 1 == 0:
                     if rest:
                         continue
@@ -250,7 +263,7 @@ def _carve(
     return placed, plain
 
 
-def _runs(free: list[int], born: Sequence[int], hull_lo: int, hull_hi: int, extra: int, limit: int):
+def _runs(free: list[int], born: Sequence[int], hull_lo: int, hull_hi: int, extra: int, limit: int) -> list[list[int]]:
     """Runs of ``extra`` consecutive free learners at or near the unit's age range (at most ``limit``)."""
     if extra == 0:
         return [[]]

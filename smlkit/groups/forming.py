@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 from smlkit.errors import ValidationError
 from smlkit.groups.age_split import block_sizes
@@ -40,6 +41,10 @@ class Group:
     slot: str | None = None
 
 
+#: A move as JSON-ready data ("from" is a keyword, hence the functional form).
+MoveDict = TypedDict("MoveDict", {"learner": str, "from": str | None, "to": str | None})
+
+
 @dataclass(frozen=True)
 class Move:
     """A learner changing group when regrouping (``None`` for joining or leaving)."""
@@ -48,7 +53,7 @@ class Move:
     from_group: str | None
     to_group: str | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> MoveDict:
         return {"learner": self.learner, "from": self.from_group, "to": self.to_group}
 
 
@@ -113,7 +118,7 @@ def form_groups(
         raise ValidationError("; ".join(p.message for p in problems), field="rules")
     on = on or date.today()
 
-    def plan(groups=(), conflicts=()) -> Plan:
+    def plan(groups: Iterable[Group] = (), conflicts: Iterable[Conflict] = ()) -> Plan:
         return Plan(tuple(groups), tuple(conflicts), by_id, {m.id: m for m in mentors}, rules, settings, on)
 
     if not by_id:
@@ -144,7 +149,7 @@ def form_groups(
                     tuple(r.describe() for unit in units if set(unit.members) == set(members) for r in unit.rules),
                 )
             )
-        labels = {}
+        labels: dict[int, str] = {}
         for g, label in enumerate(search.group_label):
             if label:
                 labels[g] = label
@@ -221,18 +226,30 @@ def _block_problem(
     )
 
 
-def _clique_conflict(order, block_units, apart, rules, k, where, conflicts) -> None:
+#: a learner kept apart from others, as ("l", their index), or a unit of learners as ("u", its index)
+_Node = tuple[str, int]
+
+
+def _clique_conflict(
+    order: Sequence[Learner],
+    block_units: Sequence[Unit],
+    apart: Sequence[set[int]],
+    rules: Rules,
+    k: int,
+    where: str,
+    conflicts: list[Conflict],
+) -> None:
     """Learners who must all be in different groups, more of them than there are groups."""
-    unit_of = {}
+    unit_of: dict[str, _Node] = {}
     for u, unit in enumerate(block_units):
         for lid in unit.members:
             unit_of[lid] = ("u", u)
     node = [unit_of.get(m.id, ("l", i)) for i, m in enumerate(order)]
-    graph: dict[tuple, set[tuple]] = {}
+    graph: dict[_Node, set[_Node]] = {}
     for i, partners in enumerate(apart):
         for j in partners:
             graph.setdefault(node[i], set()).add(node[j])
-    best: list[tuple] = []
+    best: list[_Node] = []
     for start in sorted(graph, key=lambda v: (-len(graph[v]), v)):
         clique = [start]
         for candidate in sorted(graph[start], key=lambda v: (-len(graph[v]), v)):
@@ -241,7 +258,7 @@ def _clique_conflict(order, block_units, apart, rules, k, where, conflicts) -> N
         if len(clique) > len(best):
             best = clique
     if len(best) > k:
-        members = set()
+        members: set[str] = set()
         for kind, x in best:
             members |= set(block_units[x].members) if kind == "u" else {order[x].id}
         involved = [r.describe() for r in rules.of_kind(APART) if len(members.intersection(r.learners)) >= 2]
@@ -321,7 +338,7 @@ def preferences(
     rules: Rules,
     mentors: Sequence[Mentor],
     index: Mapping[str, list[str]] | None = None,
-):
+) -> dict[str, int]:
     """mentor id → how many of the group's learners prefer that mentor."""
     index = preferred_by(rules, mentors) if index is None else index
     return dict(Counter(mid for lid in group.members for mid in index.get(lid, ())))
@@ -339,7 +356,7 @@ def with_mentors(
     needs = [
         MentorNeed(
             g.id,
-            frozenset(learners[m].year for m in g.members if learners[m].year is not None),
+            frozenset(year for m in g.members if (year := learners[m].year) is not None),
             g.slot,
             preferences(g, learners, rules, mentors, index),
             keep.get(g.id),

@@ -13,7 +13,7 @@ conflict names the year groups and slots short of mentors.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from smlkit.groups.learners import Mentor, year_label
@@ -35,6 +35,10 @@ class MentorNeed:
     keep: str | None = None
 
 
+#: groups that ask for the same years and meeting slot have the same choice of mentors
+NeedKey = tuple[frozenset[int], str | None]
+
+
 def _slot_key(slot: str | None) -> str | None:
     return slot.casefold().strip() if slot else None
 
@@ -47,8 +51,8 @@ def assign_mentors(
         return {n.group: None for n in needs}, []
     by_id = {m.id: m for m in mentors}
     need_of = {n.group: n for n in needs}
-    shared: dict[tuple, list[str]] = {}  # groups of the same years and slot have the same choice of mentors
-    eligible = {}
+    shared: dict[NeedKey, list[str]] = {}
+    eligible: dict[str, list[str]] = {}
     for n in needs:
         key = (n.years, _slot_key(n.slot))
         if key not in shared:
@@ -111,7 +115,13 @@ def assign_mentors(
     return mentor_of, _explain(missing, needs, mentors, eligible)
 
 
-def _augment(start, eligible, blockers, take, mentor_of) -> bool:
+def _augment(
+    start: str,
+    eligible: Mapping[str, Sequence[str]],
+    blockers: Callable[[str, str], list[str] | None],
+    take: Callable[[str, str], None],
+    mentor_of: Mapping[str, str | None],
+) -> bool:
     """Find a chain: start takes mentor m, displacing g1, which takes m2, ... ending at a free seat."""
     came: dict[str, tuple[str, str] | None] = {start: None}
     queue = deque([start])
@@ -124,8 +134,8 @@ def _augment(start, eligible, blockers, take, mentor_of) -> bool:
             if blocking == []:
                 path = [(group, mid)]
                 node = group
-                while came[node] is not None:
-                    prev, prev_mid = came[node]  # type: ignore[misc]
+                while (step := came[node]) is not None:
+                    prev, prev_mid = step
                     path.append((prev, prev_mid))
                     node = prev
                 for g, m in path:  # from the free end back to the start
@@ -138,9 +148,14 @@ def _augment(start, eligible, blockers, take, mentor_of) -> bool:
     return False
 
 
-def _explain(missing, needs, mentors, eligible) -> list[Conflict]:
-    conflicts = []
-    seen: set[tuple] = set()
+def _explain(
+    missing: Sequence[MentorNeed],
+    needs: Sequence[MentorNeed],
+    mentors: Sequence[Mentor],
+    eligible: Mapping[str, Sequence[str]],
+) -> list[Conflict]:
+    conflicts: list[Conflict] = []
+    seen: set[NeedKey] = set()
     for n in missing:
         key = (n.years, _slot_key(n.slot))
         if key in seen:

@@ -10,7 +10,7 @@ a lock is a hard rule at every step. The plan's ``moves`` list who joined, left 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -20,7 +20,9 @@ from smlkit.groups.report import broken_rules
 from smlkit.groups.rules import APART, LOCK, TOGETHER, Rules, Settings
 
 
-def _fits(lid: str, members: list[str], gid: str, by_id, rules: Rules, settings: Settings) -> bool:
+def _fits(
+    lid: str, members: list[str], gid: str, by_id: Mapping[str, Learner], rules: Rules, settings: Settings
+) -> bool:
     if len(members) >= settings.max_size:
         return False
     learner = by_id[lid]
@@ -49,7 +51,9 @@ def _together_home(lid: str, placed: dict[str, str], rules: Rules) -> str | None
     return None
 
 
-def _place(groups: dict[str, list[str]], pending: Iterable[str], by_id, rules: Rules, settings: Settings) -> bool:
+def _place(
+    groups: dict[str, list[str]], pending: Iterable[str], by_id: Mapping[str, Learner], rules: Rules, settings: Settings
+) -> bool:
     """Add each pending learner to the group with room that least widens its age spread."""
     placed = {m: g for g, members in groups.items() for m in members}
     for lid in sorted(pending, key=lambda i: (by_id[i].born, i)):
@@ -71,7 +75,7 @@ def _place(groups: dict[str, list[str]], pending: Iterable[str], by_id, rules: R
     return True
 
 
-def _top_up(groups: dict[str, list[str]], by_id, rules: Rules, settings: Settings) -> bool:
+def _top_up(groups: dict[str, list[str]], by_id: Mapping[str, Learner], rules: Rules, settings: Settings) -> bool:
     locks = rules.locks()
     together = {lid for rule in rules.of_kind(TOGETHER) for lid in rule.learners}
     for gid in sorted(groups, key=lambda g: (len(groups[g]), g)):
@@ -96,7 +100,7 @@ def _top_up(groups: dict[str, list[str]], by_id, rules: Rules, settings: Setting
     return True
 
 
-def _shed(groups: dict[str, list[str]], by_id, rules: Rules, settings: Settings) -> bool:
+def _shed(groups: dict[str, list[str]], by_id: Mapping[str, Learner], rules: Rules, settings: Settings) -> bool:
     """Move members out of groups above the largest size, to groups with room, nearest in age."""
     locks = rules.locks()
     together = {lid for rule in rules.of_kind(TOGETHER) for lid in rule.learners}
@@ -122,7 +126,15 @@ def _shed(groups: dict[str, list[str]], by_id, rules: Rules, settings: Settings)
     return True
 
 
-def _plan_from(groups: dict[str, list[str]], previous: Sequence[Group], by_id, rules, mentors, settings, on) -> Plan:
+def _plan_from(
+    groups: dict[str, list[str]],
+    previous: Sequence[Group],
+    by_id: Mapping[str, Learner],
+    rules: Rules,
+    mentors: Sequence[Mentor],
+    settings: Settings,
+    on: date,
+) -> Plan:
     old = {g.id: g for g in previous}
     shaped = [
         Group(

@@ -8,14 +8,93 @@ the CLI prints and the dashboard shows; :func:`explain` answers "why this group?
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
+from typing import TypedDict
 
-from smlkit.groups.forming import Group, Plan, preferences
+from smlkit.groups.forming import Group, MoveDict, Plan, preferences
 from smlkit.groups.learners import Learner, months, year_label
-from smlkit.groups.rules import APART, LOCK, PREFER, TOGETHER, Rule, characteristic_label
+from smlkit.groups.rules import APART, LOCK, PREFER, TOGETHER, ConflictDict, Rule, characteristic_label
 
 
-def _spread_days(group: Group, learners) -> int:
+class RuleCheck(TypedDict):
+    rule: str
+    met: bool
+
+
+class RuleRow(RuleCheck):
+    kind: str
+    hard: bool
+
+
+class Isolated(TypedDict):
+    learner: str
+    characteristic: str
+
+
+class IsolatedInGroup(Isolated):
+    group: str
+
+
+class UnmetPreference(TypedDict):
+    learner: str
+    mentor: str | None
+    group: str
+
+
+class GroupRow(TypedDict):
+    id: str
+    mentor: str | None
+    slot: str | None
+    members: list[str]
+    size: int
+    years: list[int]
+    age_range_months: list[float]
+    spread_months: float
+    rules: list[RuleCheck]
+    isolated: list[Isolated]
+
+
+class ReportSettings(TypedDict):
+    max_size: int
+    min_size: int
+    split_years: bool
+    seed: int
+    avoid_isolating: list[str]
+
+
+class Objective(TypedDict):
+    total_spread_months: float
+    mean_spread_months: float
+    largest_spread_months: float
+    total_spread_days: int
+
+
+class SoftRules(TypedDict):
+    isolated: list[IsolatedInGroup]
+    preferred_mentor_met: int
+    preferred_mentor_unmet: list[UnmetPreference]
+
+
+class QualityReport(TypedDict):
+    """What :func:`quality_report` returns (JSON-ready)."""
+
+    valid: bool
+    learners: int
+    groups: int
+    on: str
+    settings: ReportSettings
+    objective: Objective
+    sizes: dict[str, int]
+    broken_rules: list[str]
+    rules: list[RuleRow]
+    soft: SoftRules
+    conflicts: list[ConflictDict]
+    moves: list[MoveDict]
+    group_details: list[GroupRow]
+
+
+def _spread_days(group: Group, learners: Mapping[str, Learner]) -> int:
     borns = [learners[m].born for m in group.members]
     return max(borns) - min(borns) if borns else 0
 
@@ -65,7 +144,7 @@ def broken_rules(plan: Plan) -> list[str]:
 def _mentor_problems(plan: Plan) -> list[str]:
     if not plan.mentors:
         return []
-    problems = []
+    problems: list[str] = []
     load: Counter[str] = Counter()
     slots: dict[tuple[str, str], str] = {}
     for group in plan.groups:
@@ -77,7 +156,7 @@ def _mentor_problems(plan: Plan) -> list[str]:
             problems.append(f"group {group.id} has mentor {group.mentor}, who is not in the mentor list")
             continue
         load[mentor.id] += 1
-        years = frozenset(plan.learners[m].year for m in group.members if plan.learners[m].year is not None)
+        years = frozenset(year for m in group.members if (year := plan.learners[m].year) is not None)
         if not mentor.can_take_years(years):
             problems.append(f"{mentor.shown} is not available for the year group(s) of group {group.id}")
         if not mentor.free_in(group.slot):
@@ -95,7 +174,7 @@ def _mentor_problems(plan: Plan) -> list[str]:
 
 def isolated(plan: Plan, group: Group) -> list[tuple[str, str]]:
     """(learner id, characteristic) for each learner who is the only one of their kind in the group."""
-    found = []
+    found: list[tuple[str, str]] = []
     for name in plan.rules.avoid_isolating:
         values = {m: plan.learners[m].characteristic(name) for m in group.members}
         counts = Counter(v for v in values.values() if v)
@@ -104,14 +183,14 @@ def isolated(plan: Plan, group: Group) -> list[tuple[str, str]]:
     return found
 
 
-def quality_report(plan: Plan) -> dict:
+def quality_report(plan: Plan) -> QualityReport:
     """The report, as plain JSON-ready data."""
     learners = plan.learners
     where = plan.assignment()
     spreads = [_spread_days(g, learners) for g in plan.groups]
-    group_rows = []
-    isolated_rows = []
-    unmet = []
+    group_rows: list[GroupRow] = []
+    isolated_rows: list[IsolatedInGroup] = []
+    unmet: list[UnmetPreference] = []
     met_preferences = 0
     for group, spread in zip(plan.groups, spreads, strict=True):
         members = [learners[m] for m in group.members]
@@ -133,7 +212,7 @@ def quality_report(plan: Plan) -> dict:
                 "slot": group.slot,
                 "members": list(group.members),
                 "size": len(members),
-                "years": sorted({m.year for m in members if m.year is not None}),
+                "years": sorted({year for m in members if (year := m.year) is not None}),
                 "age_range_months": [months(ages[0]), months(ages[-1])] if ages else [],
                 "spread_months": months(spread),
                 "rules": [{"rule": r.describe(), "met": rule_met(r, plan, where)} for r in touching],

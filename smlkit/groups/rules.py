@@ -14,6 +14,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from smlkit.errors import ValidationError
 from smlkit.groups.learners import CHARACTERISTIC_LABELS, CHARACTERISTICS, Learner, Mentor, year_label
@@ -124,6 +125,11 @@ class Settings:
         return self
 
 
+class ConflictDict(TypedDict):
+    message: str
+    rules: list[str]
+
+
 @dataclass(frozen=True)
 class Conflict:
     """Why no valid grouping exists: what cannot be done and the rules responsible."""
@@ -131,7 +137,7 @@ class Conflict:
     message: str
     rules: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> ConflictDict:
         return {"message": self.message, "rules": list(self.rules)}
 
 
@@ -149,7 +155,9 @@ def check_rules(rules: Rules, learners: Iterable[Learner], mentors: Iterable[Men
         if missing:
             problems.append(ValidationError(f"{_join(missing)} not in the roster{where}", field="rules"))
         if rule.kind in (APART, TOGETHER) and len(set(rule.learners)) < 2:
-            problems.append(ValidationError(f"a rule to keep learners {rule.kind} needs two or more{where}", "rules"))
+            problems.append(
+                ValidationError(f"a rule to keep learners {rule.kind} needs two or more{where}", field="rules")
+            )
         if rule.kind == LOCK and not (rule.group or "").strip():
             problems.append(ValidationError(f"a lock needs the name of a group{where}", field="rules"))
         if rule.kind == PREFER and mentor_ids and rule.mentor not in mentor_ids:

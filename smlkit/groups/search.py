@@ -132,11 +132,11 @@ class BlockSearch:
     def _movable(self, members: Sequence[int]) -> list[int]:
         return [i for i in members if self.unit_of[i] < 0]
 
-    def best_move(self, a: int, b: int):
+    def best_move(self, a: int, b: int) -> tuple[int, list[int], list[int]] | None:
         """The best cost-lowering move between groups a and b, as (delta, new_a, new_b), or None."""
         A, B = self.groups[a], self.groups[b]
         base = self.cost(A) + self.cost(B)
-        best = None
+        best: tuple[list[int], list[int]] | None = None
         best_delta = 0
         mov_a, mov_b = self._movable(A), self._movable(B)
         for x in mov_a:
@@ -238,7 +238,10 @@ class BlockSearch:
         members = self.groups[g]
         return sum(self.p.born[i] for i in members) / len(members)
 
-    def _gather_plan(self, host: int, members: list[int], member_set: set[int]):
+    def _gather_plan(
+        self, host: int, members: Sequence[int], member_set: set[int]
+    ) -> tuple[int, list[tuple[int, int]]] | None:
+        """(change in cost, (member, the host's learner it swaps with) pairs) to gather a unit in ``host``."""
         outside = [m for m in members if self.where[m] != host]
         fixed = {i for u, done in enumerate(self.placed) if done for i in self.p.units[u]}
         free = [v for v in self.groups[host] if v not in member_set and v not in fixed]
@@ -246,7 +249,7 @@ class BlockSearch:
             return None
         groups = {g: list(self.groups[g]) for g in {host, *(self.where[m] for m in outside)}}
         before = sum(self.cost(g) for g in groups.values())
-        swaps = []
+        swaps: list[tuple[int, int]] = []
         for m in outside:
             src = self.where[m]
             best = None

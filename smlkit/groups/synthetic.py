@@ -112,7 +112,9 @@ def synthetic_mentors(groups_needed: dict[int, int], *, seed: int = 0, spare: fl
     return mentors
 
 
-def synthetic_rules(learners: Sequence[Learner], mentors: Sequence[Mentor], *, seed: int = 0, rate: float = 0.02):
+def synthetic_rules(
+    learners: Sequence[Learner], mentors: Sequence[Mentor], *, seed: int = 0, rate: float = 0.02
+) -> Rules:
     """About ``rate`` of learners in each kind of rule: keep apart, keep together, lock, preferred mentor."""
     rng = random.Random(seed + 2)  # noqa: S311 (seeded for repeatable results, not security)
     by_form: dict[str, list[Learner]] = {}

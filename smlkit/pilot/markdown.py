@@ -117,11 +117,11 @@ def plan_markdown(plan: PilotPlan) -> str:
             f"| {text(m.name)} | {text(m.role)} | {m.groups} | {_yes(m.checks_done)} | "
             f"{_yes(m.safeguarding_induction)} | {_yes(m.own_agreement)} |"
         )
-    every = c.support.meets_every_weeks
+    mentors_meet = c.support.meets_every_weeks
     lines += [
         "",
         f"- **Who supports the mentors:** {text(c.support.lead) or '(not decided yet)'}",
-        f"- **Mentors meet:** {f'every {every} weeks' if every else '(not decided yet)'}",
+        f"- **Mentors meet:** {f'every {mentors_meet} weeks' if mentors_meet else '(not decided yet)'}",
         "",
         "## Parents and carers",
         "",

@@ -205,9 +205,9 @@ class Variation:
 
 def variation(table: Breakdown) -> list[Variation]:
     """Elements where departments differ most, widest first; only shown departments count."""
-    found = []
+    found: list[Variation] = []
     for e in table.elements:
-        shown = [(table.cell(d, e).median, d) for d in table.departments if table.cell(d, e).rated]
+        shown = [(median, d) for d in table.departments if (median := table.cell(d, e).median) is not None]
         if len(shown) < 2:
             continue
         top = max(shown, key=lambda x: (x[0], x[1]))
@@ -231,10 +231,10 @@ def view_gaps(whole: Mapping[str, Summary], leadership: Sheet | None, elements: 
     """Where the leadership view and the staff view disagree most, largest gap first."""
     if leadership is None or leadership.view != LEADERSHIP:
         return []
-    gaps = []
+    gaps: list[Gap] = []
     for e in elements:
         lead, staff = leadership.level(e), whole.get(e)
-        if lead is None or staff is None or not staff.rated:
+        if lead is None or staff is None or staff.median is None:
             continue
         gaps.append(Gap(e, lead, staff.median, lead - staff.median))
     order = {e: i for i, e in enumerate(elements)}
@@ -254,7 +254,7 @@ class Change:
 
 def changes(before: Mapping[str, Summary], after: Mapping[str, Summary], elements: Sequence[str]) -> list[Change]:
     """Median per element in the baseline and the follow-up (None where suppressed or unrated)."""
-    out = []
+    out: list[Change] = []
     for e in elements:
         b, a = before.get(e), after.get(e)
         out.append(Change(e, b.median if b else None, a.median if a else None))
@@ -263,18 +263,18 @@ def changes(before: Mapping[str, Summary], after: Mapping[str, Summary], element
 
 def profile_text(instrument: Instrument, scale: Scale, whole: Mapping[str, Summary], total: int | None) -> str:
     """The text alternative of the profile chart: what it shows, in words."""
-    rated = [s for s in whole.values() if s.rated]
+    rated = {e: s.median for e, s in whole.items() if s.median is not None}
     if total is None or not rated:
         return (
             "Chart of the median staff rating per element: nothing to show yet, because fewer staff than "
             "the minimum group size have rated in this round."
         )
-    top = max(s.median for s in rated)
-    bottom = min(s.median for s in rated)
+    top = max(rated.values())
+    bottom = min(rated.values())
     names = instrument.labels()
-    highest = [names[s.element] for s in rated if s.median == top]
-    lowest = [names[s.element] for s in rated if s.median == bottom]
-    missing = [names[e] for e, s in whole.items() if not s.rated]
+    highest = [names[e] for e, median in rated.items() if median == top]
+    lowest = [names[e] for e, median in rated.items() if median == bottom]
+    missing = [names[e] for e in whole if e not in rated]
     text = (
         f"Radar chart of the median staff rating for each of {len(whole)} elements, from {total} staff, on the "
         f"{scale.title.lower()} ({scale.lowest} = {scale.levels[0].label}, {scale.highest} = "
@@ -288,7 +288,7 @@ def profile_text(instrument: Instrument, scale: Scale, whole: Mapping[str, Summa
 
 
 def spread_text(summary: Summary) -> str:
-    if not summary.rated:
+    if summary.low is None or summary.high is None:  # not rated (or suppressed)
         return ""
     return f"{format_level(summary.low)}–{format_level(summary.high)}"
 
@@ -296,13 +296,14 @@ def spread_text(summary: Summary) -> str:
 def change_text(instrument: Instrument, found: Sequence[Change], before: str, after: str) -> str:
     """The text alternative of the change chart."""
     names = instrument.labels()
-    rose = [c for c in found if c.delta is not None and c.delta > 0]
-    fell = [c for c in found if c.delta is not None and c.delta < 0]
-    same = [c for c in found if c.delta == 0]
+    compared = [(c, delta) for c in found if (delta := c.delta) is not None]
+    rose = [(c, delta) for c, delta in compared if delta > 0]
+    fell = [(c, delta) for c, delta in compared if delta < 0]
+    same = [c for c, delta in compared if delta == 0]
     missing = [c for c in found if c.delta is None]
 
-    def listed(items: Sequence[Change]) -> str:
-        return ", ".join(f"{names[c.element]} ({'+' if c.delta > 0 else ''}{format_level(c.delta)})" for c in items)
+    def listed(items: Sequence[tuple[Change, float]]) -> str:
+        return ", ".join(f"{names[c.element]} ({'+' if delta > 0 else ''}{format_level(delta)})" for c, delta in items)
 
     text = f"Chart of the median staff rating per element in {before} and in {after}. "
     text += f"Rose on {len(rose)} element(s)" + (f": {listed(rose)}. " if rose else ". ")

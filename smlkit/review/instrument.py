@@ -319,7 +319,7 @@ def check_rating(scale: Scale, element_id: str, raw: Mapping[str, Any]) -> Ratin
     priority = raw.get("priority", False)
     if not isinstance(priority, bool):
         raise ValidationError("The priority flag must be ticked or not", field=f"{element_id}-priority")
-    if level == DONT_KNOW:
+    if isinstance(level, str):  # the only text Scale.check returns is DONT_KNOW
         return Rating(None, True, evidence, priority)
     return Rating(level, False, evidence, priority)
 

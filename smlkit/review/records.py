@@ -145,10 +145,11 @@ def export_rows(store: Store) -> list[dict[str, Any]]:
     Only the role and department the person chose are given (and the participant id,
     so an erasure request can find the row); the review asks nothing else about them.
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in store.latest_each(RATING):
         data = record.data if isinstance(record.data, dict) else {}
-        ratings = data.get("ratings") if isinstance(data.get("ratings"), dict) else {}
+        stored = data.get("ratings")
+        ratings: dict[str, Any] = stored if isinstance(stored, dict) else {}
         rows.append(
             {
                 "participant id": record.participant_id,

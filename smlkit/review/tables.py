@@ -6,7 +6,7 @@ cells read :data:`SUPPRESSED` and carry neither value nor count. Pure core.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +42,8 @@ class Report:
 
 def build_report(
     instrument: Instrument,
-    departments,
-    roles,
+    departments: Sequence[str],
+    roles: Sequence[str] | None,
     minimum: int,
     dataset: Dataset,
     baseline: Dataset | None = None,
@@ -160,7 +160,11 @@ def gap_rows(instrument: Instrument, report: Report) -> Rows:
 
 
 def change_rows(instrument: Instrument, report: Report) -> Rows:
-    if report.baseline_table is None or report.baseline.round.scale != report.dataset.round.scale:
+    if (
+        report.baseline is None
+        or report.baseline_table is None
+        or report.baseline.round.scale != report.dataset.round.scale
+    ):
         return []  # ratings on two different scales cannot be compared level for level
     names = instrument.labels()
     found = changes(report.baseline_table.whole, report.table.whole, report.table.elements)

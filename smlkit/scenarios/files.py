@@ -198,7 +198,8 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
         return f"{err.instance!r} is out of range ({err.validator} {err.validator_value})"
     if err.validator == "anyOf" and last in ("honours", "breaks"):
         return "give a principle id (like ask-rather-than-tell) or a list of them"
-    return err.message
+    message: str = err.message  # jsonschema has no type hints
+    return message
 
 
 def _schema_problems(loaded: datafile.Loaded) -> list[Problem]:

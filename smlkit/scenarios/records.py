@@ -25,7 +25,7 @@ from smlkit.scenarios.files import Library, load_library
 from smlkit.scenarios.model import Choice, Progress, Scenario, progress_from_data, progress_to_data
 from smlkit.storage.store import Record, Store
 from smlkit.text import clean_text
-from smlkit.wall.moderation import Action, Decision
+from smlkit.wall.moderation import Action, Decision, WordFilter
 
 PROGRESS = "scenario-progress"
 OPEN = "scenario-open"
@@ -152,6 +152,11 @@ def activity(store: Store) -> tuple[int, int, int]:
 # -- the end-of-day workbook ------------------------------------------------------------------------------
 
 
+def _ending_title(scenario: Scenario | None, ending_id: str) -> str:
+    ending = scenario.ending(ending_id) if scenario else None
+    return ending.title if ending else ending_id
+
+
 def export_rows(store: Store, library: Library | None = None) -> list[dict[str, Any]]:
     """One flat row per latest rehearsal document (progress, answer, reflection), with shown names."""
     library = library or load_library()
@@ -172,7 +177,7 @@ def export_rows(store: Store, library: Library | None = None) -> list[dict[str, 
     for record in store.latest_each(PROGRESS):
         scenario = library.get(record.key)
         endings = [e for e in record.data.get("endings", []) if isinstance(e, str)]
-        reached = [(scenario.ending(e).title if scenario and scenario.ending(e) else e) for e in endings]
+        reached = [_ending_title(scenario, e) for e in endings]
         rows.append(
             {
                 "participant": person(record.participant_id),
@@ -208,6 +213,6 @@ def export_rows(store: Store, library: Library | None = None) -> list[dict[str, 
     return rows
 
 
-def word_filter():
+def word_filter() -> WordFilter:
     """The held-word filter shared with the wall."""
     return content.word_filter()

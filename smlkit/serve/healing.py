@@ -40,21 +40,21 @@ def prune_dead(manager: Any) -> list[str]:
     pools: dict[str, list[Any]] = getattr(manager, "_pools", {})
     shed: list[str] = []
     for notebook, pool in list(pools.items()):
-        gone = []
+        gone: list[tuple[Any, str]] = []  # (task, kernel id; "" for a task that failed)
         for task in list(pool):
             if not task.done():
                 continue
             if task.cancelled() or task.exception() is not None:
-                gone.append((task, None))
+                gone.append((task, ""))
                 continue
-            kernel_id = str(task.result().get("kernel_id", ""))
-            if process_ended(manager, kernel_id):
-                gone.append((task, kernel_id))
-        for task, kernel_id in gone:
+            started = str(task.result().get("kernel_id", ""))
+            if process_ended(manager, started):
+                gone.append((task, started))
+        for task, dead in gone:
             pool.remove(task)
-            if kernel_id:
-                shed.append(kernel_id)
-                future = asyncio.ensure_future(_shut(manager, kernel_id))
+            if dead:
+                shed.append(dead)
+                future = asyncio.ensure_future(_shut(manager, dead))
                 _shutting.add(future)
                 future.add_done_callback(_shutting.discard)
         if gone:

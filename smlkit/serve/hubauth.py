@@ -10,45 +10,51 @@ The checks apply to the pages and to the kernels' websockets alike. Needs the ``
 
 from __future__ import annotations
 
+from typing import Any
+
+from jupyter_server.auth.identity import User
 from jupyterhub.singleuser.extension import JupyterHubAuthorizer, JupyterHubIdentityProvider
-from tornado.web import HTTPError
+from tornado.web import HTTPError, RequestHandler
 from traitlets import Unicode
 
 
-class WorkbookHubIdentity(JupyterHubIdentityProvider):
+class WorkbookHubIdentity(JupyterHubIdentityProvider):  # type: ignore[misc]  # jupyterhub has no type hints
     """The Hub's OAuth sign-in, letting in only the server's owner."""
 
     owner = Unicode("", help="The Hub user this server belongs to ($JUPYTERHUB_USER).").tag(config=True)
 
-    def __init__(self, token: str | None = None, **kwargs):
+    def __init__(self, token: str | None = None, **kwargs: Any) -> None:
         # Voila hands its own (empty) token to every identity provider; the Hub's
         # provider takes its token from the environment instead.
         super().__init__(**kwargs)
 
-    async def get_user(self, handler):
-        user = await super().get_user(handler)
+    async def get_user(self, handler: RequestHandler) -> User | None:
+        user: User | None = await super().get_user(handler)
         if user is None or user.username == self.owner:
             return user
         self.log.warning("Refused Hub user %s on the workbook of %s", user.username, self.owner)
-        handler._jupyterhub_user = None
+        handler._jupyterhub_user = None  # type: ignore[attr-defined]  # JupyterHub's own mark on the handler
         message = (
             f"This workbook belongs to {self.owner}. Open your own from the Hub's home page: "
             "nobody answers as somebody else, and the facilitator sees the room's answers on the facilitator's pages."
         )
 
-        def refuse(*_args, **_kwargs):
+        def refuse(*_args: object, **_kwargs: object) -> None:
             page = getattr(handler, "render_refusal", None)
             if page is None:  # Voila's own handlers (kernels, static files): a bare 403
                 raise HTTPError(403, message)
             page(f"This is {self.owner}'s workbook", message)
 
-        handler.redirect = refuse  # @authenticated "redirects" unknown users: answer 403 instead
+        # @authenticated "redirects" unknown users: answer 403 instead (a deliberate patch of this one handler)
+        handler.redirect = refuse  # type: ignore[method-assign]
         return None
 
 
-class WorkbookHubAuthorizer(JupyterHubAuthorizer):
+class WorkbookHubAuthorizer(JupyterHubAuthorizer):  # type: ignore[misc]  # jupyterhub has no type hints
     """The Hub's scope check, and the owner rule once more (kernels' websockets come through here)."""
 
-    def is_authorized(self, handler, user, action, resource) -> bool:
+    def is_authorized(self, handler: RequestHandler, user: User, action: str, resource: str) -> bool:
         owner = getattr(self.identity_provider, "owner", "")
-        return bool(owner) and user.username == owner and super().is_authorized(handler, user, action, resource)
+        if not owner or user.username != owner:
+            return False
+        return bool(super().is_authorized(handler, user, action, resource))

@@ -142,7 +142,7 @@ class PageRequestSocket(tornado.websocket.WebSocketHandler):
         if not known or not proof_is_valid(secret, kernel_id, self.request.headers.get(PROOF_HEADER)):
             raise tornado.web.HTTPError(403)
 
-    def open(self, kernel_id: str) -> None:  # type: ignore[override]
+    def open(self, kernel_id: str) -> None:
         self.kernel_id = kernel_id
         REQUESTS.attach(kernel_id, self)
 
@@ -177,5 +177,4 @@ def install() -> None:
     """
     import voila.handler
 
-    voila.handler.RequestInfoSocketHandler = VoilaBridge  # type: ignore[misc,assignment]
-
+    voila.handler.RequestInfoSocketHandler = VoilaBridge

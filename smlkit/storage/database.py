@@ -7,13 +7,15 @@ front (``BEGIN IMMEDIATE``) so they queue instead of failing; PostgreSQL goes th
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from smlkit import settings
 from smlkit.content.paths import default_state_dir
@@ -87,7 +89,9 @@ def _sqlite_engine(url: sa.engine.URL) -> Engine:
     engine = sa.create_engine(url, connect_args={"timeout": busy_ms / 1000})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised via every test
+    def _on_connect(  # pragma: no cover - exercised via every test
+        dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry
+    ) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see below)
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -98,7 +102,7 @@ def _sqlite_engine(url: sa.engine.URL) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # writes take the write lock up front, so they queue instead of failing
+    def _on_begin(conn: Connection) -> None:  # writes take the write lock up front, so they queue instead of failing
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,11 +25,22 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from smlkit.errors import QuotaError, StoreBusyError, StoreError
 from smlkit.storage.database import default_url, describe_url, engine_for, is_busy, is_read_only, normalise_url
+from smlkit.storage.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Draft,
+    ErasureReport,
+    NewRow,
+    Record,
+    owner_is,
+    participants,
+    record_from_row,
+    records,
+    schema_version,
+)
 from smlkit.text import scrubbed
 
 __all__ = ["Draft", "ErasureReport", "Record", "Store", "default_url", "describe_url", "engine_for", "normalise_url"]
-
-SCHEMA_VERSION = 2
 
 #: One saved version may hold at most this much (an agreement at its largest is about 200 KB).
 MAX_RECORD_BYTES = 256 * 1024
@@ -38,81 +48,6 @@ MAX_RECORD_BYTES = 256 * 1024
 MAX_PERSON_BYTES = 20 * 1024 * 1024
 #: One person may save at most this many versions a minute (typing with autosave makes a few).
 MAX_PERSON_SAVES_PER_MINUTE = 60
-
-metadata = sa.MetaData()
-
-schema_version = sa.Table(
-    "schema_version",
-    metadata,
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("applied_at", sa.DateTime, nullable=False),
-)
-
-participants = sa.Table(
-    "participants",
-    metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-
-records = sa.Table(
-    "records",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("save_id", sa.String(64), nullable=False, unique=True),
-    sa.Column("kind", sa.String(64), nullable=False),
-    sa.Column("key", sa.String(200), nullable=False),
-    sa.Column(
-        "participant_id",
-        sa.String(32),
-        sa.ForeignKey("participants.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Index("ix_records_lookup", "kind", "key", "participant_id", "id"),
-    sa.Index("ix_records_participant", "participant_id"),
-)
-
-
-@dataclass(frozen=True)
-class Record:
-    """One saved version of a document."""
-
-    id: int
-    save_id: str
-    kind: str
-    key: str
-    participant_id: str | None
-    data: dict[str, Any]
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A version about to be saved (see :meth:`Store.save_all`)."""
-
-    kind: str
-    key: str
-    data: Mapping[str, Any]
-    participant_id: str | None = None
-    save_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ErasureReport:
-    """What erasing one participant removed, by kind."""
-
-    participant_id: str
-    removed: Mapping[str, int] = field(default_factory=dict)
-    #: False when a SQLite write-ahead log could not be emptied yet (a page was reading): the
-    #: erased text may stay in the -wal file until the server's next checkpoint.
-    flushed: bool = True
-
-    @property
-    def total(self) -> int:
-        return sum(self.removed.values())
 
 
 def _now() -> datetime:
@@ -180,7 +115,7 @@ class Store:
         digest = token_hash(token)
         query = sa.select(participants.c.id).where(participants.c.token_hash == digest)
         with self.engine.connect() as conn:
-            found = conn.execute(query).scalar()
+            found: str | None = conn.execute(query).scalar()
         if found:
             return found
         new_id = uuid.uuid4().hex
@@ -190,7 +125,8 @@ class Store:
             return new_id
         except IntegrityError:
             with self.engine.connect() as conn:  # another tab created it at the same moment
-                return conn.execute(query).scalar_one()
+                other_tab: str = conn.execute(query).scalar_one()
+                return other_tab
         except OperationalError as exc:
             raise self._wrap(exc, "save") from None
 
@@ -218,7 +154,7 @@ class Store:
         Retrying with the same save ids after an unclear failure stores each once.
         """
         now = _now()
-        rows = [
+        rows: list[NewRow] = [
             {
                 "save_id": d.save_id or uuid.uuid4().hex,
                 "kind": d.kind,
@@ -240,10 +176,10 @@ class Store:
         try:
             with self._writer.begin() as conn:
                 self._check_quota(conn, rows, now)
-                ids = [conn.execute(records.insert().values(**row)).inserted_primary_key[0] for row in rows]
+                ids = [_insert(conn, row) for row in rows]
         except IntegrityError:
-            existing = [self._by_save_id(row["save_id"]) for row in rows]
-            if all(existing):
+            existing = [found for row in rows if (found := self._by_save_id(row["save_id"])) is not None]
+            if len(existing) == len(rows):
                 return existing  # an earlier try of this very save already landed
             raise StoreError(
                 "this answer belongs to a participant who is no longer in the store "
@@ -266,7 +202,7 @@ class Store:
             for new_id, row in zip(ids, rows, strict=True)
         ]
 
-    def _check_quota(self, conn: Connection, rows: Sequence[dict[str, Any]], now: datetime) -> None:
+    def _check_quota(self, conn: Connection, rows: Sequence[NewRow], now: datetime) -> None:
         """Refuse a save that takes one person over their share of the store (checked inside the write)."""
         owners = {row["participant_id"] for row in rows if row["participant_id"]}
         for owner in owners:
@@ -289,7 +225,7 @@ class Store:
     def _by_save_id(self, save_id: str) -> Record | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(records).where(records.c.save_id == save_id)).first()
-        return _record(row) if row else None
+        return record_from_row(row) if row else None
 
     # -- finding --------------------------------------------------------------------------------
 
@@ -297,7 +233,7 @@ class Store:
         """The newest version of one document, or None."""
         query = (
             sa.select(records)
-            .where(records.c.kind == kind, records.c.key == key, _owner(participant_id))
+            .where(records.c.kind == kind, records.c.key == key, owner_is(participant_id))
             .order_by(records.c.id.desc())
             .limit(1)
         )
@@ -307,7 +243,7 @@ class Store:
         """Every version of one document, oldest first."""
         query = (
             sa.select(records)
-            .where(records.c.kind == kind, records.c.key == key, _owner(participant_id))
+            .where(records.c.kind == kind, records.c.key == key, owner_is(participant_id))
             .order_by(records.c.id)
         )
         return self._many(query)
@@ -424,14 +360,14 @@ class Store:
 
     # -- helpers ----------------------------------------------------------------------------------
 
-    def _one(self, query) -> Record | None:
+    def _one(self, query: sa.Select[Any]) -> Record | None:
         rows = self._many(query)
         return rows[0] if rows else None
 
-    def _many(self, query) -> list[Record]:
+    def _many(self, query: sa.Select[Any]) -> list[Record]:
         try:
             with self.engine.connect() as conn:
-                return [_record(row) for row in conn.execute(query)]
+                return [record_from_row(row) for row in conn.execute(query)]
         except OperationalError as exc:
             raise self._wrap(exc, "read") from None
 
@@ -457,36 +393,8 @@ class Store:
         )
 
 
-def _owner(participant_id: str | None):
-    if participant_id is None:
-        return records.c.participant_id.is_(None)
-    return records.c.participant_id == participant_id
-
-
-def _record(row: sa.Row) -> Record:
-    return Record(
-        id=row.id,
-        save_id=row.save_id,
-        kind=row.kind,
-        key=row.key,
-        participant_id=row.participant_id,
-        data=json.loads(row.payload),
-        created_at=row.created_at.replace(tzinfo=UTC),
-    )
-
-
-def _create_v1(conn: Connection) -> None:
-    participants.create(conn, checkfirst=True)
-    records.create(conn, checkfirst=True)
-
-
-def _add_activity_index_v2(conn: Connection) -> None:
-    """Version 2: an index for "when was each person last active" (the retention rule and the
-    People sheet ask it of every participant at once)."""
-    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_records_activity ON records (participant_id, created_at)"))
-
-
-Migration = tuple[int, Callable[[Connection], None]]
-
-#: Ordered schema steps. Add a new (version, function) at the end; never edit an old one.
-MIGRATIONS: list[Migration] = [(1, _create_v1), (2, _add_activity_index_v2)]
+def _insert(conn: Connection, row: NewRow) -> int:
+    key = conn.execute(records.insert().values(**row)).inserted_primary_key
+    if key is None:  # never for a one-row insert into a table with a primary key
+        raise StoreError("the database gave no id for the new version")
+    return int(key[0])

@@ -112,7 +112,8 @@ def state_from_data(data: Mapping[str, Any] | None) -> RoomState:
     """A stored room state, reading leniently: a missing or odd field falls back to its default."""
     if not isinstance(data, Mapping):
         return RoomState()
-    rounds = data.get("rounds") if isinstance(data.get("rounds"), Mapping) else {}
+    stored_rounds = data.get("rounds")
+    rounds: Mapping[Any, Any] = stored_rounds if isinstance(stored_rounds, Mapping) else {}
     clean_rounds = tuple(
         sorted((k, v) for k, v in rounds.items() if isinstance(k, str) and isinstance(v, int) and v >= 1)
     )

@@ -20,7 +20,7 @@ from smlkit.people.respondents import DIMENSIONS, RespondentGroups
 from smlkit.storage.store import Record, Store
 from smlkit.wall.board import Answer, moderate, visible_answers
 from smlkit.wall.moderation import WordFilter
-from smlkit.wall.prompts import PromptLibrary
+from smlkit.wall.prompts import Prompt, PromptLibrary
 from smlkit.wall.records import (
     ANSWER_KIND,
     LATE_KIND,
@@ -31,7 +31,7 @@ from smlkit.wall.records import (
     room_state,
     to_answer,
 )
-from smlkit.wall.tally import breakdown, tally
+from smlkit.wall.tally import Tally, breakdown, tally
 
 ANSWER_COLUMNS = (
     "Prompt id",
@@ -63,9 +63,13 @@ def _time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _latest_per_round(records: Iterable[Record]) -> tuple[dict[tuple[str, str, int], Record], dict[tuple, int]]:
-    latest: dict[tuple[str, str, int], Record] = {}
-    versions: dict[tuple[str, str, int], int] = {}
+#: (prompt id, participant id, round)
+_AnswerKey = tuple[str, str, int]
+
+
+def _latest_per_round(records: Iterable[Record]) -> tuple[dict[_AnswerKey, Record], dict[_AnswerKey, int]]:
+    latest: dict[_AnswerKey, Record] = {}
+    versions: dict[_AnswerKey, int] = {}
     for record in records:
         if not record.participant_id:
             continue
@@ -112,7 +116,7 @@ def answer_rows(
         if prompt is not None and prompt.kind == "text":
             for entry in moderate(answers, all_decisions, active_filter).entries:
                 states[entry.answer_id] = entry.state
-    rows = []
+    rows: list[dict[str, Any]] = []
     for source, counts, late_ones in ((latest, versions, False), (late, late_versions, True)):
         for key3, record in source.items():
             key, pid, round_no = key3
@@ -139,7 +143,7 @@ def answer_rows(
     return rows
 
 
-def _result(prompt, summary) -> str:
+def _result(prompt: Prompt, summary: Tally) -> str:
     if summary.kind == "scale":
         spread = "; ".join(f"{b.label}: {b.count}" for b in summary.bars)
         mean = f"average {summary.mean:.2f}; " if summary.mean is not None else ""

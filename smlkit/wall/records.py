@@ -140,7 +140,9 @@ class Room:
         return {pid: order for (key, pid), order in self.first_seen.items() if key == prompt_id}
 
 
-def to_answer(record: Record, names: Mapping[str, str | None], groups: Mapping[str, tuple]) -> Answer:
+def to_answer(
+    record: Record, names: Mapping[str, str | None], groups: Mapping[str, tuple[str | None, str | None]]
+) -> Answer:
     """A stored answer as the wall sees it (the name only if the answer was given under one)."""
     pid = record.participant_id or ""
     role, department = groups.get(pid, (None, None))

@@ -91,11 +91,11 @@ def tally(prompt: Prompt, answers: Iterable[Answer], *, terms: int = 12) -> Tall
         counted = sum(counts[p.value] for p in prompt.points)
         return Tally("scale", n, bars=bars, mean=total / counted if counted else None)
     if prompt.kind in ("single", "multiple"):
-        counts = Counter()
+        chosen_counts: Counter[str] = Counter()
         for value in values:
             chosen = [value] if isinstance(value, str) else list(dict.fromkeys(value))
-            counts.update(c for c in chosen if c in prompt.options)
-        bars = tuple(Bar(o, counts[o], _share(counts[o], n)) for o in prompt.options)
+            chosen_counts.update(c for c in chosen if c in prompt.options)
+        bars = tuple(Bar(o, chosen_counts[o], _share(chosen_counts[o], n)) for o in prompt.options)
         return Tally(prompt.kind, n, bars=bars)
     if prompt.kind == "ranking":
         return Tally("ranking", n, ranked=_rank(prompt.options, values))

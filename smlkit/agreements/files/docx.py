@@ -13,10 +13,13 @@ import re
 from datetime import date
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
 
 from smlkit.agreements import layout
 from smlkit.agreements.model import SECTION_IDS, LearningAgreement
@@ -97,7 +100,7 @@ def render(agreement: LearningAgreement, *, printed: date | None = None) -> byte
     return out.getvalue()
 
 
-def _page_setup(doc, agreement: LearningAgreement, printed: date | None) -> None:
+def _page_setup(doc: DocxDocument, agreement: LearningAgreement, printed: date | None) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -124,7 +127,7 @@ def _page_setup(doc, agreement: LearningAgreement, printed: date | None) -> None
         run.font.color.rgb = MUTED
 
 
-def _page_number(paragraph) -> None:
+def _page_number(paragraph: Paragraph) -> None:
     run = paragraph.add_run()
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
         if kind:
@@ -140,7 +143,7 @@ def _page_number(paragraph) -> None:
         run._r.append(element)
 
 
-def _text_block(doc, text: str) -> None:
+def _text_block(doc: DocxDocument, text: str) -> None:
     text = xml_safe(text).strip()
     if not text:
         _muted(doc.add_paragraph(), layout.NOT_WRITTEN)
@@ -149,18 +152,18 @@ def _text_block(doc, text: str) -> None:
         _lines(doc.add_paragraph(), block)
 
 
-def _lines(paragraph, text: str) -> None:
+def _lines(paragraph: Paragraph, text: str) -> None:
     paragraph.add_run(text)  # python-docx turns each "\n" in a run into a line break
 
 
-def _muted(paragraph, text: str) -> None:
+def _muted(paragraph: Paragraph, text: str) -> None:
     run = paragraph.add_run(text)
     run.italic = True
     run.font.color.rgb = MUTED
 
 
-def _table(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float]):
-    table = doc.add_table(rows=1, cols=len(headers))
+def _table(doc: DocxDocument, headers: list[str], rows: list[list[str]], widths_mm: list[float]) -> Table:
+    table: Table = doc.add_table(rows=1, cols=len(headers))  # python-docx leaves this one unannotated
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -171,7 +174,7 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float
         cell.paragraphs[0].add_run(text).bold = True
         _shade(cell, HEADER_FILL)
     for values in rows:
-        row = table.add_row()
+        row: _Row = table.add_row()  # type: ignore[no-untyped-call]  # unannotated in python-docx
         _keep_row_together(row)
         for cell, text in zip(row.cells, values, strict=True):
             cell.text = xml_safe(text)
@@ -185,15 +188,15 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths_mm: list[float
     return table
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
-def _keep_row_together(row) -> None:
+def _keep_row_together(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-def _keep_together(table) -> None:
+def _keep_together(table: Table) -> None:
     """Keep a short table on one page: every row but the last keeps with the next."""
     for row in table.rows[:-1]:
         for cell in row.cells:
@@ -201,12 +204,12 @@ def _keep_together(table) -> None:
                 para.paragraph_format.keep_with_next = True
 
 
-def _row_height(row, mm: float) -> None:
+def _row_height(row: _Row, mm: float) -> None:
     row.height = Mm(mm)
     row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
-def _shade(cell, fill: str) -> None:
+def _shade(cell: _Cell, fill: str) -> None:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")

@@ -166,7 +166,7 @@ def read_roster(
     for number, cells in table.rows:
         row_problems: list[RowProblem] = []
 
-        def problem(name: str, message: str, number: int = number, found: list = row_problems) -> None:
+        def problem(name: str, message: str, number: int = number, found: list[RowProblem] = row_problems) -> None:
             found.append(RowProblem(source, number, columns.get(name, FIELD_LABELS[name]), message))
 
         values = {name: text_value(cells.get(col)) for name, col in columns.items()}
