@@ -25,6 +25,7 @@ VARIABLES: dict[str, str] = {
     "SMLKIT_TRACK": "the room's phase, instead of --track (secondary, primary)",
     "SMLKIT_PREHEAT": "kernel pools: 0 turns them off, N sizes every planned pool, or page=N,... per page",
     "SMLKIT_REFILL_DELAY": "seconds a pool waits before replacing a kernel someone took",
+    "SMLKIT_CULL_SECONDS": "a page's kernel left with no connection this long is shut down (default 900)",
     "SMLKIT_SCENARIOS": "extra folders of rehearsal scenario files, separated by the path separator",
     "SMLKIT_FACILITATOR_VERIFIER": "set by the server for its kernels: checks facilitator sessions (not the key)",
     "SMLKIT_KERNEL_SECRET": "set by the server for its kernels: proves a kernel to the page-request socket",
@@ -32,7 +33,23 @@ VARIABLES: dict[str, str] = {
     "SMLKIT_FACILITATOR": "set in the Hub's configuration: 1 for a Hub admin's server",
 }
 
+#: What the server hands its kernels (its own settings, such as the pools, stay as they are).
+KERNEL_VARIABLES = (
+    "SMLKIT_HOME",
+    "SMLKIT_DB",
+    "SMLKIT_DB_BUSY_MS",
+    "SMLKIT_PROGRAMME",
+    "SMLKIT_TRACK",
+    "SMLKIT_SCENARIOS",
+    "SMLKIT_FACILITATOR_VERIFIER",
+    "SMLKIT_KERNEL_SECRET",
+    "SMLKIT_HUB_USER",
+    "SMLKIT_FACILITATOR",
+)
 DEFAULT_BUSY_MS = 15_000
+#: A page's kernel idle with nobody connected for this long is shut down (the person can come
+#: back to the page later: their answers are in the store and a fresh kernel brings them back).
+DEFAULT_CULL_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,7 @@ class Settings:
     track: str = ""
     preheat: str = ""
     refill_delay: float | None = None
+    cull_seconds: float = DEFAULT_CULL_SECONDS
     scenario_folders: tuple[Path, ...] = ()
     facilitator_verifier: str = ""
     kernel_secret: str = ""
@@ -71,6 +89,7 @@ class Settings:
             track=get("SMLKIT_TRACK"),
             preheat=get("SMLKIT_PREHEAT"),
             refill_delay=_seconds(get("SMLKIT_REFILL_DELAY"), "SMLKIT_REFILL_DELAY"),
+            cull_seconds=_cull(get("SMLKIT_CULL_SECONDS")),
             scenario_folders=tuple(Path(p) for p in get("SMLKIT_SCENARIOS").split(os.pathsep) if p.strip()),
             facilitator_verifier=get("SMLKIT_FACILITATOR_VERIFIER"),
             kernel_secret=get("SMLKIT_KERNEL_SECRET"),
@@ -104,7 +123,7 @@ def hand_to_kernels(settings: Settings, env: MutableMapping[str, str] | None = N
     """The server's one write: its kernels inherit this process's environment, so put their settings
     there, and take out what they must not have (the key) or what a stale value would mislead."""
     target: MutableMapping[str, str] = os.environ if env is None else env
-    for name in VARIABLES:
+    for name in (*KERNEL_VARIABLES, "SMLKIT_FACILITATOR_KEY"):
         target.pop(name, None)
     target.update(settings.kernel_env())
 
@@ -121,6 +140,15 @@ def _busy_ms(raw: str) -> int:
         return max(100, int(raw))
     except ValueError:
         raise ConfigError(f"SMLKIT_DB_BUSY_MS must be a number of milliseconds, not {raw!r}") from None
+
+
+def _cull(raw: str) -> float:
+    seconds = _seconds(raw, "SMLKIT_CULL_SECONDS")
+    if seconds is None:
+        return DEFAULT_CULL_SECONDS
+    if seconds < 2:
+        raise ConfigError(f"SMLKIT_CULL_SECONDS must be at least 2 seconds, not {raw!r}")
+    return seconds
 
 
 def _seconds(raw: str, name: str) -> float | None:

@@ -44,7 +44,13 @@ def test_settings_are_read_and_checked_from_the_environment(tmp_path):
 
 
 def test_kernels_are_handed_their_settings_and_never_the_facilitator_key(tmp_path):
-    env = {"SMLKIT_FACILITATOR_KEY": "the-key-1234", "SMLKIT_HUB_USER": "stale", "PATH": "/bin"}
+    env = {
+        "SMLKIT_FACILITATOR_KEY": "the-key-1234",
+        "SMLKIT_HUB_USER": "stale",
+        "SMLKIT_PREHEAT": "where-now=3",
+        "SMLKIT_CULL_SECONDS": "6",
+        "PATH": "/bin",
+    }
     chosen = settings.Settings(
         home=tmp_path, db_url="sqlite:///x.sqlite", facilitator_key="the-key-1234", track="primary", kernel_secret="s"
     )
@@ -52,3 +58,9 @@ def test_kernels_are_handed_their_settings_and_never_the_facilitator_key(tmp_pat
     assert "SMLKIT_FACILITATOR_KEY" not in env and "SMLKIT_HUB_USER" not in env
     assert env["SMLKIT_TRACK"] == "primary" and env["SMLKIT_KERNEL_SECRET"] == "s" and env["PATH"] == "/bin"
     assert settings.Settings.from_env(env).db_url == "sqlite:///x.sqlite"
+    # The server's own settings (the pools, culling) stay for the server to read after the handing over.
+    assert settings.Settings.from_env(env).preheat == "where-now=3"
+    assert settings.Settings.from_env(env).cull_seconds == 6.0
+    assert set(settings.Settings(home=tmp_path, db_url="x", kernel_secret="s").kernel_env()) <= set(
+        settings.KERNEL_VARIABLES
+    )

@@ -67,9 +67,12 @@ def voila_config(course: Course) -> dict[str, Any]:
         if size > 0 and not dash.needs_key:
             pools[dash.notebook] = {"pool_size": size}
     config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools
-    delay = smlkit_settings.current().refill_delay
-    if delay is not None:
-        config["VoilaKernelManager"]["fill_delay"] = delay
+    given = smlkit_settings.current()
+    if given.refill_delay is not None:
+        config["VoilaKernelManager"]["fill_delay"] = given.refill_delay
+    culling = config.setdefault("MappingKernelManager", {})
+    culling["cull_idle_timeout"] = int(given.cull_seconds)
+    culling["cull_interval"] = max(1, min(60, int(given.cull_seconds // 3)))
     nav = [
         {
             "number": item.number,

@@ -135,3 +135,49 @@ def test_many_kernels_killed_at_once_are_shed_and_the_next_page_opens_in_time(wo
     _ready(other)
     assert time.monotonic() - started < 90
     assert "dead kernel" in workshop.log()
+
+
+def test_a_laptop_that_slept_past_the_cull_finds_its_typing_and_saves_it(tmp_path, new_context):
+    import urllib.error
+    import urllib.request
+
+    from .workshop_server import start_workshop, stop_workshop
+
+    server = start_workshop(tmp_path, env={"SMLKIT_CULL_SECONDS": "4", "SMLKIT_PREHEAT": "0"})
+    try:
+        context = new_context(server=server)
+        page = context.new_page()
+        open_dashboard(page, server.page_url("where-are-you-now.ipynb"))
+        _ready(page)
+        page.get_by_role("radio", name="2 – A little of it").check()
+        page.get_by_label(LEARNING).fill("Typed before lunch; the laptop slept")
+        kernel = _page_kernel(page)
+        context.set_offline(True)  # the lid closes: the page's connection goes
+        # While it sleeps the idle kernel is culled (what SMLKIT_CULL_SECONDS does to a kernel
+        # nobody is connected to): shut it down the same way, through the kernels API.
+        xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
+        request = urllib.request.Request(
+            f"{server.url}api/kernels/{kernel}",
+            method="DELETE",
+            headers={"X-XSRFToken": xsrf, "Cookie": f"_xsrf={xsrf}"},
+        )
+        assert urllib.request.urlopen(request, timeout=30).status == 204
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(f"{server.url}api/kernels/{kernel}", timeout=10)
+        context.set_offline(False)  # back from lunch
+        # The page finds its kernel gone and reconnects to a fresh one; the typing is back, from the
+        # draft the server kept as it was typed or from this device (whichever had it).
+        page.wait_for_function(
+            "old => (document.documentElement.innerHTML.match(/\"kernelId\": \"([0-9a-f-]{36})\"/) || [])[1] !== old",
+            arg=kernel,
+            timeout=RECOVERY_MS,
+        )
+        _ready(page)
+        expect(page.get_by_label(LEARNING)).to_have_value("Typed before lunch; the laptop slept", timeout=30_000)
+        expect(page.get_by_role("radio", name="2 – A little of it")).to_be_checked()
+        page.get_by_role("button", name="Save my answers").click()
+        expect(page.locator(".smlkit-status").filter(has_text="Saved at")).to_be_visible(timeout=30_000)
+        saved = [r.data["answers"] for r in Store(server.db_url).all_of(REFLECTION_KIND, REFLECTION_KEY)]
+        assert saved[-1]["where-now-learning"] == "Typed before lunch; the laptop slept"
+    finally:
+        stop_workshop(server)
