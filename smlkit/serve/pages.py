@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import jinja2
 import tornado.web
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from voila.static_file_handler import TemplateStaticFileHandler
@@ -215,6 +216,25 @@ class NotHereHandler(_WorkbookPage):
     get = post = put = delete = patch = _not_here
 
     def check_xsrf_cookie(self) -> None:  # nothing is done here, so no token is needed to be told so
+        return
+
+
+class JoinNeededHandler(_WorkbookPage):
+    """Where Jupyter sends a browser without the room's join token (its log-in page): say how to get in."""
+
+    @allow_unauthenticated
+    def get(self, *_args: str) -> None:
+        self.render_page(
+            "refused.html.j2",
+            status=403,
+            heading="This workshop needs its join link",
+            message="The workshop is shared with the room through a join link that carries a code. Ask the "
+            "facilitator for the join link, or scan the QR code on the screen, and open it on this device.",
+            link="",
+            link_text="",
+        )
+
+    def check_xsrf_cookie(self) -> None:  # nothing is done here
         return
 
 

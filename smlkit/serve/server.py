@@ -34,6 +34,7 @@ from smlkit.serve import healing, page_request
 from smlkit.serve.config import hub_config, voila_config
 from smlkit.serve.pages import (
     DashboardHandler,
+    JoinNeededHandler,
     KeyHandler,
     LandingHandler,
     NotHereHandler,
@@ -107,7 +108,10 @@ class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
             # The Hub's OAuth callback (and log-out), under this server's prefix.
             ours += [(url_path_join(base, spec[0]), *spec[1:]) for spec in self.identity_provider.get_handlers()]
         else:  # Jupyter's log-in and log-out pages mean nothing here (and log-out answered 500)
-            ours += [(url_path_join(base, r"(?:login|logout)"), NotHereHandler)]
+            ours += [
+                (url_path_join(base, "login"), JoinNeededHandler),
+                (url_path_join(base, "logout"), NotHereHandler),
+            ]
         return ours + handlers
 
     def start(self) -> None:

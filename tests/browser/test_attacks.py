@@ -227,7 +227,6 @@ def test_a_huge_paste_is_cut_in_the_browser_before_it_reaches_the_server(worksho
         "voila/api/contents",
         "voila/api/contents/where-are-you-now.ipynb",
         "logout",
-        "login",
         "voila/templates/..%2f..%2fx",
         "voila/templates/sml/static/../../../etc/passwd",
         "voila/templates/x",

@@ -46,6 +46,11 @@ def test_without_the_token_the_room_server_refuses(room_server):
     assert caught.value.code in (302, 401, 403)
     if caught.value.code == 302:
         assert "/login" in caught.value.headers["Location"]
+    # Followed, the redirect ends on a page that says how to get in, not a Jupyter log-in form.
+    with pytest.raises(urllib.error.HTTPError) as followed:
+        urllib.request.urlopen(room_server.url, timeout=30)
+    body = followed.value.read().decode()
+    assert followed.value.code == 403 and "needs its join link" in body and "password" not in body.lower()
 
 
 def test_with_the_join_url_a_participant_gets_in_and_can_answer(room_server, new_context):

@@ -38,15 +38,19 @@ def start_workshop(
     run_env.pop("SMLKIT_DB", None)
     pools_off = run_env.get("SMLKIT_PREHEAT") == "0"
     command = [sys.executable, "-m", "smlkit.cli", "workshop", "--port", str(port), "--db", db_url]
+    # A room server (--host 0.0.0.0) asks for its join token on every page; its static files answer.
+    shared = "--host" in (extra or [])
+    probe = "voila/templates/sml/static/sml.css" if shared else ""
     server = launch(
         [*command, "--facilitator-key", key, *(extra or [])],
-        url=f"http://127.0.0.1:{port}/",
+        url=f"http://127.0.0.1:{port}/{probe}",
         log_path=tmp / f"workshop-{port}.log",
         env=run_env,
         ready=lambda log: pools_off or "Kernel pool" in log,
         name="the workshop server",
     )
-    return Workshop(url=server.url, process=server.process, log_path=server.log_path, db_url=db_url, key=key)
+    url = f"http://127.0.0.1:{port}/"
+    return Workshop(url=url, process=server.process, log_path=server.log_path, db_url=db_url, key=key)
 
 
 def stop_workshop(workshop: Workshop) -> None:
