@@ -127,6 +127,7 @@ def query_server():
 
 
 def _on(loop, fn, *args):
+    """Run a coroutine on the server's own loop (the test's thread may already have one running)."""
     return asyncio.run_coroutine_threadsafe(fn(*args), loop).result(10)
 
 
@@ -135,7 +136,7 @@ async def _deliver(kernel_id: str, cookie: str) -> None:
 
 
 def test_sockets_without_a_kernels_proof_are_refused(query_server):
-    port, _kernels, _loop = query_server
+    port, _kernels, loop = query_server
 
     async def attempt(kernel_id: str, proof: str | None) -> int:
         headers = {PROOF_HEADER: proof} if proof else {}
@@ -156,7 +157,7 @@ def test_sockets_without_a_kernels_proof_are_refused(query_server):
             await attempt("kernel-a", kernel_proof(SECRET, "kernel-a")),  # the kernel itself
         ]
 
-    assert asyncio.run(main()) == [403, 403, 403, 403, 101]
+    assert _on(loop, main) == [403, 403, 403, 403, 101]
 
 
 def test_a_waiting_kernel_gets_its_visitor_whatever_other_sockets_do(query_server, monkeypatch):
@@ -178,7 +179,7 @@ def test_a_waiting_kernel_gets_its_visitor_whatever_other_sockets_do(query_serve
             two.close()
             await asyncio.sleep(0.02)
 
-    asyncio.run(churn())
+    _on(loop, churn)
     _on(loop, _deliver, "kernel-a", f"{PARTICIPANT_COOKIE}=tok-a")
     waiting.join(20)
     assert got.get("HTTP_COOKIE") == f"{PARTICIPANT_COOKIE}=tok-a"

@@ -85,8 +85,12 @@ def test_the_days_record_then_erasing_one_person_everywhere(workshop, new_contex
     book = load_workbook(out)
     assert book.sheetnames == ["People", *(title[:31] for title, _path in SHEETS)]
     for name, words in ((NAME, WORDS), (OTHER, OTHER_WORDS)):  # each person once, on each sheet of theirs
-        for sheet, shown in (("People", name), ("Where are you now", words), ("Evaluation", f"({words})")):
+        for sheet, shown in (("People", name), ("Where are you now", words)):
             assert _text(book[sheet]).count(shown) == 1, (sheet, shown)
+        # The evaluation pages promise the room's totals only: no name, no hope, no participant id.
+        evaluation_sheet = _text(book["Evaluation"])
+        assert name not in evaluation_sheet and f"({words})" not in evaluation_sheet
+        assert privacy.find(store, name).participant_id not in evaluation_sheet
 
     capsys.readouterr()
     assert cli.main(["erase", "--db", workshop.db_url, "--participant", NAME]) == 0
