@@ -134,3 +134,18 @@ def test_a_file_that_is_not_a_workshop_database_is_refused_and_left_as_it_was(co
         assert "holds no workshop" in err or "not a database the workbook can read" in err
     assert wrong.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]
+
+
+def test_a_postgresql_database_no_workshop_used_is_refused_and_left_empty(postgres, tmp_path, capsys):
+    """On PostgreSQL the database must exist already; one the workbook never set up gets no tables from export."""
+    import sqlalchemy as sa
+
+    url = postgres.new_database()
+    assert cli.main(["export", "--db", url, "--out", str(tmp_path / "day.xlsx")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "holds no workshop" in err and "\n" not in err
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == []
+    engine.dispose()
+    assert not (tmp_path / "day.xlsx").exists()
