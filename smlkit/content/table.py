@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 from zipfile import BadZipFile
 
-import charset_normalizer
-
 from smlkit.errors import DataFileError
 
 #: Largest file accepted (a secondary school of 2,000 pupils is far below this).
@@ -113,6 +111,8 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
+    import charset_normalizer  # here, not at the top: a quarter of a second, paid only for a file not in UTF-8
+
     match = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
     if match is None:
         raise DataFileError(
