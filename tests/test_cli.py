@@ -72,3 +72,80 @@ def test_help_runs_as_a_console_command():
     assert result.returncode == 0
     for option in ("--host", "--port", "--db", "--facilitator-key"):
         assert option in result.stdout
+
+
+def _missing_database_commands(db: str, out: str) -> list[list[str]]:
+    return [
+        ["export", "--db", db, "--out", out],
+        ["export", "--db", db, "--out", out, "--participant", "Priya"],
+        ["erase", "--db", db, "--participant", "Priya"],
+        ["review", "report", "--db", db, "--round", "Autumn", "--out", out],
+    ]
+
+
+@pytest.mark.parametrize("command", range(4))
+@pytest.mark.parametrize("form", ["path", "url", "new folder"])
+def test_a_mistyped_sqlite_path_is_an_error_and_creates_nothing(command, form, tmp_path, capsys, monkeypatch):
+    """A command that reads the store never creates one: a missing file is one line naming it."""
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / ("typo-folder/workshop.sqlite" if form == "new folder" else "wrkshop.sqlite")
+    db = f"sqlite:///{missing}" if form == "url" else str(missing)
+    out = tmp_path / "day.xlsx"
+    before = sorted(tmp_path.rglob("*"))
+    assert cli.main(_missing_database_commands(db, str(out))[command]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert str(missing) in err
+    assert "there is no database file here" in err
+    assert "Answers are stored in" in err
+    assert sorted(tmp_path.rglob("*")) == before  # no database, no folder, no export
+
+
+def test_an_existing_database_is_read_by_export_and_not_changed_into_another(tmp_path, capsys):
+    """The check is for a missing file only: the workshop's own database still exports (as a path or a URL)."""
+    from smlkit.storage.store import Store
+
+    path = tmp_path / "workshop.sqlite"
+    Store(f"sqlite:///{path}")
+    for db in (str(path), f"sqlite:///{path}"):
+        assert cli.main(["export", "--db", db, "--out", str(tmp_path / "day.xlsx")]) == 0
+        assert "wrote the day's record" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content", [b"", b"name,year\nAisha,7\n", "sqlite"])
+def test_a_file_that_is_not_a_workshop_database_is_refused_and_left_as_it_was(content, tmp_path, capsys):
+    """Pointing --db at the wrong file (a CSV, an empty file, another program's SQLite) changes nothing in it."""
+    import sqlite3
+
+    wrong = tmp_path / "other.sqlite"
+    if content == "sqlite":
+        with sqlite3.connect(wrong) as conn:
+            conn.execute("CREATE TABLE notes (text TEXT)")
+        conn.close()
+    else:
+        wrong.write_bytes(content)
+    before = wrong.read_bytes()
+    for argv in _missing_database_commands(str(wrong), str(tmp_path / "day.xlsx")):
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and "Traceback" not in err and str(wrong) in err
+        assert "holds no workshop" in err or "not a database the workbook can read" in err
+    assert wrong.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]
+
+
+def test_a_postgresql_database_no_workshop_used_is_refused_and_left_empty(postgres, tmp_path, capsys):
+    """On PostgreSQL the database must exist already; one the workbook never set up gets no tables from export."""
+    import sqlalchemy as sa
+
+    url = postgres.new_database()
+    assert cli.main(["export", "--db", url, "--out", str(tmp_path / "day.xlsx")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "holds no workshop" in err and "\n" not in err
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == []
+    engine.dispose()
+    assert not (tmp_path / "day.xlsx").exists()

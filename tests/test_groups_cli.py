@@ -62,3 +62,26 @@ def test_conflicting_rules_exit_3_naming_them(tmp_path, capsys):
 def test_a_missing_file_is_a_clear_error(capsys):
     assert cli.main(["groups", "/no/such/roster.csv"]) == 2
     assert "cannot read the file" in capsys.readouterr().err
+
+
+def test_a_windows_excel_csv_is_read_and_the_encoding_said(tmp_path, capsys):
+    roster = tmp_path / "class.csv"
+    rows = "".join(f"P{i},{name},0{1 + i}/03/2015,5\n" for i, name in enumerate(["Zoë", "Siân", "Ciarán"] * 2))
+    roster.write_bytes(f"UPN,Forename,DOB,Year\n{rows}".encode("cp1252"))
+    assert cli.main(["groups", str(roster), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert sum(len(g["members"]) for g in json.loads(captured.out)["groups"]) == 6
+    assert f"{roster}: 6 learners imported (text read as Windows-1252" in captured.err
+
+
+def test_a_roster_over_the_size_limit_is_refused_without_reading_it_all(tmp_path, capsys):
+    import time
+
+    big = tmp_path / "everyone.csv"
+    with big.open("wb") as out:
+        out.write(b"UPN,DOB\n" + b"A1,02/03/2014\n" * 1_500_000)
+    started = time.monotonic()
+    assert cli.main(["groups", str(big)]) == 2
+    assert time.monotonic() - started < 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"smlkit: {big}: the file is larger than 10 MB"

@@ -161,3 +161,26 @@ def test_secondary_sample_keeps_year_groups_apart(store):
     plan = dashboard.plan
     assert plan.valid and len(plan.groups) == 150
     assert all(len({plan.learners[m].year for m in g.members}) == 1 for g in plan.groups)
+
+
+def test_a_windows_excel_csv_imports_and_the_page_says_how_it_was_read(store):
+    dashboard = page(store)
+    rows = "\n".join(f"P{i},{name},0{1 + i}/03/2015,5" for i, name in enumerate(["Zoë", "Siân", "Ciarán"] * 2))
+    dashboard._run(lambda: dashboard.load_roster("class.csv", f"UPN,Forename,DOB,Year\n{rows}\n".encode("cp1252")))
+    assert dashboard.roster is not None
+    assert {p.forename for p in dashboard.roster.learners} == {"Zoë", "Siân", "Ciarán"}
+    assert "6 learners imported" in dashboard.loaded.value
+    assert "Windows-1252" in dashboard.loaded.value and "CSV (Comma delimited)" in dashboard.loaded.value
+    assert "Windows-1252" in dashboard.status.widget.value
+
+
+def test_a_20_mb_roster_is_refused_in_the_page_within_two_seconds(store):
+    import time
+
+    dashboard = page(store)
+    big = ("UPN,DOB\n" + "A1,02/03/2014\n" * 1_500_000).encode()
+    started = time.monotonic()
+    dashboard._run(lambda: dashboard.load_roster("everyone.csv", big))
+    assert time.monotonic() - started < 2
+    assert "larger than 10 MB" in dashboard.status.widget.value
+    assert dashboard.roster is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -102,7 +103,10 @@ def test_every_bad_row_is_reported_at_once_with_row_and_column():
         (b"", "empty.csv", "the file is empty"),
         (b"   \n\n", "blank.csv", "the file is empty"),
         (b"UPN,DOB\n", "header.csv", "header row but no pupils"),
-        ("UPN,DOB\nA1,02/03/2014,Zoë\n".encode("latin-1") + b"\xe9\xff", "latin.csv", "not UTF-8"),
+        (b"UPN,DOB\nA1,02/03/2014\n\x81\x8d\x8f", "odd.csv", "not UTF-8 or Windows-1252 text"),
+        (b"UPN,DOB\n" + bytes(range(0x80, 0x100)) * 8, "noise.csv", "not UTF-8 or Windows-1252 text"),
+        ("UPN,DOB\nA1,02/03/2014\n".encode("utf-16-le"), "unicode.csv", "UTF-16 without a byte-order mark"),
+        (b"\xff\xfeU\x00P", "torn.csv", "not readable as UTF-16"),
         (b"Item,Price,Qty\nTea,2,3\n", "shopping.csv", "does not look like a roster"),
         (b"PK\x03\x04 not really a zip", "class.xlsx", "not an Excel workbook"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "photo.csv", "binary data"),
@@ -165,3 +169,54 @@ def test_rules_file_reads_and_reports_bad_rows():
     assert "rules.csv:2: rule: 'friends' is not apart" in text
     assert "rules.csv:3: learners: keeping learners apart needs two or more ids" in text
     assert "rules.csv:4: group: a lock needs a group name" in text
+
+
+# -- the encodings Excel and school systems save in ------------------------------------------------
+
+NAMES = (
+    "UPN,Forename,Surname,DOB,Year\n"
+    "A1,Zoë,Smith,02/03/2014,7\nA2,Siân,Jones,03/03/2014,7\nA3,Ciarán,O’Neill,04/03/2014,7\n"
+)
+
+
+def test_an_excel_csv_saved_on_windows_imports_with_every_name_intact():
+    """Excel's default "CSV (Comma delimited)" on Windows is Windows-1252, not UTF-8."""
+    result = read_roster(NAMES.encode("cp1252"), "class.csv", on=ON).require_complete()
+    assert [(p.forename, p.surname) for p in result.learners] == [
+        ("Zoë", "Smith"),
+        ("Siân", "Jones"),
+        ("Ciarán", "O’Neill"),
+    ]
+    assert result.encoding == "Windows-1252"
+    assert "Windows-1252" in result.read_as and "CSV (Comma delimited)" in result.read_as
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (NAMES.encode("utf-8"), "UTF-8"),
+        (NAMES.encode("utf-8-sig"), "UTF-8"),
+        (NAMES.encode("utf-16"), "UTF-16"),
+        (NAMES.replace("’", "'").encode("latin-1"), "Windows-1252"),  # Latin-1 letters are Windows-1252's
+    ],
+)
+def test_utf8_first_then_what_the_file_is_in(data, encoding):
+    result = read_roster(data, "class.csv", on=ON).require_complete()
+    assert [p.forename for p in result.learners] == ["Zoë", "Siân", "Ciarán"]
+    assert result.encoding == encoding
+    assert encoding in result.read_as
+
+
+def test_a_workbook_says_it_was_a_workbook():
+    result = read_roster(xlsx([["UPN", "DOB"], ["A1", "02/03/2014"]]), "class.xlsx", on=ON)
+    assert result.encoding == "" and result.read_as == "an Excel workbook"
+
+
+def test_a_20_mb_roster_is_refused_within_two_seconds():
+    big = ("UPN,DOB\n" + "A1,02/03/2014\n" * 1_500_000).encode()
+    assert len(big) > 20 * 1024 * 1024
+    started = time.monotonic()
+    with pytest.raises(DataFileError, match="larger than 10 MB") as caught:
+        read_roster(big, "everyone.csv", on=ON)
+    assert time.monotonic() - started < 2
+    assert len(str(caught.value).splitlines()) == 1 and str(caught.value).startswith("everyone.csv")

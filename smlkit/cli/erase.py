@@ -17,7 +17,7 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = Store(args.db, create=False)  # reading only: a mistyped path is an error, never a new file
     person = privacy.find(store, args.participant)
     report = store.erase_participant(person.participant_id)
     who = person.name or f"anonymous participant {person.participant_id}"

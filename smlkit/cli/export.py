@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".json") or (suffix == ".json" and not args.participant):
         raise ConfigError("--out must end in .xlsx (or .json together with --participant)", where=str(out))
-    store = Store(args.db)
+    store = Store(args.db, create=False)  # reading only: a mistyped path is an error, never a new file
     if args.participant:
         person, saved = privacy.records_of(store, args.participant)
         if suffix == ".json":

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from smlkit.cli.parsing import Subparsers
+from smlkit.content.table import MAX_BYTES
 from smlkit.errors import ConfigError, DataFileError
 from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
 from smlkit.groups.files.roster import read_mentors, read_roster
@@ -43,8 +44,10 @@ def register(sub: Subparsers) -> None:
 
 
 def _read(path: str) -> bytes:
+    """The file's bytes, at most one more than a roster may have (read_table then refuses a larger file)."""
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise DataFileError(f"cannot read the file ({exc.strerror})", where=path) from None
 
@@ -57,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         roster.require_complete()
     elif roster.problems:
         print(f"left out {len(roster.skipped)} row(s) with problems:\n{roster.report()}", file=sys.stderr)
+    print(f"{roster.source}: {len(roster.learners)} learners imported ({roster.read_as})", file=sys.stderr)
     mentors = read_mentors(_read(args.mentors), args.mentors) if args.mentors else []
     rules = read_rules(_read(args.rules), args.rules) if args.rules else Rules()
     settings = Settings(

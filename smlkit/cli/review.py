@@ -40,7 +40,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise ConfigError(f"--out must name an .xlsx file, not '{out.name}'")
     if not out.parent.is_dir():
         raise ConfigError(f"the folder {out.parent} does not exist")
-    store = Store(args.db)
+    store = Store(args.db, create=False)  # reading only: a mistyped path is an error, never a new file
     rounds = records.all_rounds(store)
     chosen = find_round(rounds, args.round)
     before = find_round(rounds, args.baseline) if args.baseline else None

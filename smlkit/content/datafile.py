@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ if "jsonschema" not in sys.modules:
 import jsonschema
 import yaml
 
+from smlkit.content.yaml_limits import shape_problem
 from smlkit.errors import DataFileError
 
 FieldPath = tuple[str | int, ...]
@@ -73,42 +74,19 @@ def field_name(path: FieldPath) -> str:
     return out
 
 
+#: The largest YAML or JSON file read (the largest the workbook ships is under 50 KB, an agreement
+#: at its largest about 200 KB); a larger one is refused before it is parsed.
+MAX_FILE_BYTES = 1024 * 1024
 #: libyaml's parser when PyYAML was built with it: about ten times faster than the pure-Python
 #: one, which matters because every dashboard kernel reads the content files when it starts.
 _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]
-    """A safe loader that refuses duplicate keys (a common hand-editing slip)."""
+class _Loader(_SafeBase):  # type: ignore[misc, valid-type]
+    """The safe loader, with dates that are no real dates reported at their line."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            shown = "an empty key" if key is None else f"the key {key_node.value!r}"
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"{shown} is not a name; keys are words (put a number or date key in quotes)",
-                key_node.start_mark,
-            )
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"the key '{key}' appears twice (first on line {seen[key]})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line + 1
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     """A value shaped like a date that is no real date (2025-13-45) is a marked error, not a crash."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
@@ -118,10 +96,126 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
         ) from None
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def parse_yaml(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
+    """The one YAML parser of the workbook (JSON is YAML too): every YAML a person or a content file gives.
+
+    Returns the data with the line of every value, or every problem found: the syntax, then
+    aliases that repeat too much or contain themselves and values nested too deep (checked
+    on the parsed nodes before anything is expanded), then keys that appear twice or are
+    not names, then dates that are no real dates.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        return None, [_too_large(file)]
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return Loaded(file=file, data=None, lines={}), []
+        shape = shape_problem(root, text)  # aliases and nesting, before anything is expanded
+        if shape is not None:
+            return None, [Problem(file, shape[0], "", shape[1])]
+        keys = _key_problems(root, file)
+        if keys:
+            return None, keys
+        data = loader.construct_document(root)
+    except yaml.YAMLError as exc:
+        return None, [_yaml_problem(exc, file)]
+    finally:
+        loader.dispose()
+    lines: dict[FieldPath, int] = {}
+    _collect_lines(root, (), lines)
+    return Loaded(file=file, data=data, lines=lines), []
+
+
+def parse_text(text: str, file: str) -> Loaded:
+    """:func:`parse_yaml`, with a problem raised as a DataFileError (one line when there is one)."""
+    loaded, problems = parse_yaml(text, file)
+    if loaded is not None:
+        return loaded
+    if len(problems) > 1:
+        raise_if(problems, "the file")
+    first = problems[0]
+    raise DataFileError(
+        f"{first.field}: {first.message}" if first.field else first.message,
+        where=f"{first.file}:{first.line}" if first.line else first.file,
+        field=first.field or None,
+    )
+
+
+def _too_large(file: str) -> Problem:
+    size = f"{MAX_FILE_BYTES // (1024 * 1024)} MB"
+    return Problem(file, None, "", f"the file is larger than {size}, far more than any workbook file; it was not read")
+
+
+def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    """A YAML syntax error at the line the parser stopped, naming where the broken part began."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(file, None, "", f"this is not valid YAML ({exc})")
+    mark = exc.problem_mark or exc.context_mark
+    reason = exc.problem or "the text cannot be read as YAML"
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+    line = mark.line + 1 if mark else None
+    if isinstance(exc, yaml.constructor.ConstructorError):  # well-formed, but a value that cannot be built
+        return Problem(file, line, "", f"this value cannot be read: {reason}")
+    return Problem(file, line, "", f"this is not valid YAML: {reason}; check indentation and quoting")
+
+
+def _key_problems(root: yaml.Node, file: str) -> list[Problem]:
+    """Keys that are not names, and every key that appears twice in one mapping, in file order."""
+    found: list[Problem] = []
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, FieldPath]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, index)) for index, item in enumerate(node.value))
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag == _MERGE:
+                stack.append((value_node, path))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                found.append(Problem(file, line, field_name(path), _not_a_name(key_node)))
+                continue
+            key = str(key_node.value)
+            if key in first:
+                found.append(
+                    Problem(
+                        file,
+                        line,
+                        field_name((*path, key)),
+                        f"the key '{key}' appears twice in the same place (first on line {first[key]}); "
+                        "YAML would silently keep only the second; remove or rename one",
+                    )
+                )
+            first.setdefault(key, line)
+            stack.append((value_node, (*path, key)))
+    return sorted(found, key=lambda p: (p.line or 0, p.field))
+
+
+def _not_a_name(key_node: yaml.Node) -> str:
+    if not isinstance(key_node, yaml.ScalarNode):
+        return "a list or mapping is used as a key; keys are words"
+    if key_node.tag == "tag:yaml.org,2002:null":
+        return "an empty key is not a name; keys are words"
+    return f"the key {key_node.value!r} is not a name; keys are words (put a number or date key in quotes)"
 
 
 def _collect_lines(node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int]) -> None:
+    """The line of every value (and of every key, which is where a person looks)."""
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -132,49 +226,31 @@ def _collect_lines(node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int]
             _collect_lines(item, (*path, index), lines)
 
 
-def parse_text(text: str, file: str) -> Loaded:
-    """Parse YAML (JSON is YAML too) remembering lines; malformed text is a DataFileError."""
-    try:
-        loader = _LineLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        reason = exc.problem or str(exc)
-        raise DataFileError(
-            f"this is not valid YAML ({reason}); check indentation and quoting",
-            where=f"{file}:{line}" if line else file,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"this is not valid YAML ({exc})", where=file) from None
-    lines: dict[FieldPath, int] = {}
-    if node is not None:
-        _collect_lines(node, (), lines)
-    return Loaded(file=file, data=data, lines=lines)
-
-
-def read(path: str | Path) -> Loaded:
-    """Read and parse a YAML or JSON file."""
+def read_text(path: str | Path) -> str:
+    """The text of a YAML or JSON file: UTF-8 (a byte-order mark is dropped), at most MAX_FILE_BYTES."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise DataFileError("the file does not exist", where=str(path)) from None
     except IsADirectoryError:
         raise DataFileError("this is a folder, not a file", where=str(path)) from None
     except OSError as exc:
         raise DataFileError(f"the file cannot be read ({exc.strerror})", where=str(path)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataFileError(_too_large(str(path)).message, where=str(path))
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataFileError(
             f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8", where=str(path)
         ) from None
-    return parse_text(text, str(path))
+
+
+def read(path: str | Path) -> Loaded:
+    """Read and parse a YAML or JSON file."""
+    return parse_text(read_text(path), str(path))
 
 
 def schema_problems(loaded: Loaded, schema: Mapping[str, Any]) -> list[Problem]:

@@ -1,12 +1,14 @@
 """Reading a spreadsheet someone exported (CSV or XLSX) into numbered rows of named cells.
 
-Used by the roster, mentor and rule importers. Problems with the file as a whole (empty,
-not UTF-8, not a workbook, too big) raise :class:`DataFileError` naming the file; problems
+Used by the roster, mentor and rule importers. A CSV file is read as UTF-8, or in the
+encoding Excel on Windows saves it in (found by charset-normalizer). Problems with the file as
+a whole (empty, binary, not text, not a workbook, too big) raise :class:`DataFileError` naming the file; problems
 with single cells are the importers' business and are collected as :class:`RowProblem`.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -56,6 +58,8 @@ class Table:
     #: (row number as a spreadsheet shows it, {header: cell value})
     rows: list[tuple[int, dict[str, Any]]]
     header_row: int = 1
+    #: the encoding a CSV file was read in (a key of ENCODINGS); "" for a workbook
+    encoding: str = ""
 
 
 def header_key(text: Any) -> str:
@@ -71,25 +75,56 @@ def clean_cell(value: Any) -> Any:
     return value
 
 
-def _decode(data: bytes, source: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+#: How an import report names each encoding a CSV file may be read in (an XLSX has none: "").
+ENCODINGS = {
+    "UTF-8": "text read as UTF-8",
+    "UTF-16": "text read as UTF-16",
+    "Windows-1252": 'text read as Windows-1252, the encoding of Excel\'s "CSV (Comma delimited)" on Windows',
+}
+_SAVE_AS_UTF8 = "save it again as 'CSV UTF-8' and import that"
+
+
+def read_as(encoding: str) -> str:
+    """How a file was read, for an import report: ``text read as UTF-8``, ``an Excel workbook`` ..."""
+    return ENCODINGS.get(encoding, "an Excel workbook")
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: UTF-8 first (with or without a byte-order mark),
+    UTF-16 with one (Excel's "Unicode Text"), else what charset-normalizer finds it to be among the
+    Windows encoding Excel saves "CSV (Comma delimited)" in (which holds Latin-1's letters too)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise DataFileError(
+                f"the file starts as UTF-16 text but is not readable as UTF-16 (at byte {exc.start}); {_SAVE_AS_UTF8}",
+                where=source,
+            ) from None
     if b"\x00" in data[:4096]:
         raise DataFileError(
-            "the file contains binary data, not CSV text (is it a picture or a document?)", where=source
+            "the file contains zero bytes, so it is not CSV text: binary data (a picture or a document?) or "
+            f"text saved as UTF-16 without a byte-order mark; {_SAVE_AS_UTF8}",
+            where=source,
         )
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    import charset_normalizer  # here, not at the top: a quarter of a second, paid only for a file not in UTF-8
+
+    match = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+    if match is None:
         raise DataFileError(
-            f"the file is not UTF-8 text (unreadable byte at position {exc.start}); "
-            "save it again as 'CSV UTF-8' and import that",
+            f"the file is not UTF-8 or Windows-1252 text (it does not read as text from byte {first_bad}); "
+            + _SAVE_AS_UTF8,
             where=source,
-        ) from None
+        )
+    return str(match), "Windows-1252"
 
 
-def _csv_rows(data: bytes, source: str) -> list[list[Any]]:
-    text = _decode(data, source)
+def _csv_rows(data: bytes, source: str) -> tuple[list[list[Any]], str]:
+    text, encoding = _decode(data, source)
     if "\x00" in text:
         raise DataFileError("the file contains binary data, not CSV text", where=source)
     try:
@@ -97,7 +132,7 @@ def _csv_rows(data: bytes, source: str) -> list[list[Any]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        return [row for row in csv.reader(io.StringIO(text), dialect)], encoding
     except csv.Error as exc:
         raise DataFileError(f"the file is not readable as CSV ({exc})", where=source) from None
 
@@ -171,7 +206,7 @@ def read_table(data: bytes, source: str, *, required: tuple[str, ...] = ()) -> T
     if len(data) > MAX_BYTES:
         raise DataFileError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", where=source)
     is_xlsx = source.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
-    raw = _xlsx_rows(data, source) if is_xlsx else _csv_rows(data, source)
+    raw, encoding = (_xlsx_rows(data, source), "") if is_xlsx else _csv_rows(data, source)
     filled = [(n, row) for n, row in enumerate(raw, start=1) if any(clean_cell(c) not in (None, "") for c in row)]
     if not filled:
         raise DataFileError("the file has no rows", where=source)
@@ -183,7 +218,7 @@ def read_table(data: bytes, source: str, *, required: tuple[str, ...] = ()) -> T
     for number, row in filled[1:]:
         cells = {h: clean_cell(row[i]) if i < len(row) else None for i, h in enumerate(headers) if h}
         rows.append((number, cells))
-    return Table(source, headers, rows, header_row)
+    return Table(source, headers, rows, header_row, encoding)
 
 
 def find_column(headers: list[str], aliases: tuple[str, ...], mapped: str | None = None) -> str | None:

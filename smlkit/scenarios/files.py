@@ -8,7 +8,8 @@ list without touching code. Every problem is a :class:`~smlkit.content.datafile.
 
 Checking a file runs three stages; a stage runs only if the one before found nothing,
 because a broken stage would make the next one report the same mistake again:
-1. the YAML itself (syntax, and every key that appears twice in a mapping);
+1. the YAML itself, read by the workbook's one YAML loader (:func:`smlkit.content.datafile.parse_yaml`):
+   syntax, aliases that repeat too much, and every key that appears twice in a mapping;
 2. the scenario schema (``smlkit/schemas/scenario.schema.json``);
 3. :func:`smlkit.scenarios.check.check_scenario` (ids, links, reachability, feedback ...).
 """
@@ -20,12 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from smlkit import library as content
 from smlkit import settings
 from smlkit.content import datafile
-from smlkit.content.datafile import FieldPath, Problem
+from smlkit.content.datafile import Problem
 from smlkit.content.paths import data_dir
 from smlkit.errors import DataFileError
 from smlkit.scenarios.check import check_scenario
@@ -62,92 +62,6 @@ class Library:
     @property
     def left_out(self) -> list[str]:
         return sorted({p.file for p in self.problems})
-
-
-# -- stage 1: YAML -------------------------------------------------------------------------------
-
-
-def _duplicate_keys(root: yaml.Node | None, file: str) -> list[Problem]:
-    """Every key that appears twice in one mapping (YAML loaders would keep only the last)."""
-    found: list[Problem] = []
-
-    def walk(node: yaml.Node | None, path: FieldPath) -> None:
-        if isinstance(node, yaml.MappingNode):
-            first: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                line = key_node.start_mark.line + 1
-                if key in first and key != "<<":
-                    found.append(
-                        Problem(
-                            file,
-                            line,
-                            datafile.field_name((*path, key)),
-                            f"the key '{key}' appears twice in the same place (first on line {first[key]}); "
-                            "YAML would silently keep only the second; remove or rename one",
-                        )
-                    )
-                else:
-                    first.setdefault(key, line)
-                walk(value_node, (*path, key))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                walk(item, (*path, index))
-
-    walk(root, ())
-    return found
-
-
-def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
-    """A YAML syntax error at the line the parser stopped, naming where the broken part began."""
-    if not isinstance(exc, yaml.MarkedYAMLError):
-        return Problem(file, None, "", f"this is not valid YAML ({exc})")
-    mark = exc.problem_mark or exc.context_mark
-    reason = exc.problem or "the text cannot be read as YAML"
-    if exc.context and exc.context_mark and exc.context_mark is not mark:
-        reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
-    return Problem(
-        file, mark.line + 1 if mark else None, "", f"this is not valid YAML: {reason}; check indentation and quoting"
-    )
-
-
-#: libyaml's parser when it is installed (ten times faster); the pure-Python one otherwise.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _lines(node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int]) -> None:
-    """The line of every value (and of every key, which is where a person looks)."""
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            _lines(value_node, (*path, str(key_node.value)), lines)
-            lines[(*path, str(key_node.value))] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _lines(item, (*path, index), lines)
-
-
-def _parse(text: str, file: str) -> tuple[datafile.Loaded | None, list[Problem]]:
-    """Parse once: syntax, then duplicate keys, then the data with the line of every value.
-
-    The result is the same :class:`~smlkit.content.datafile.Loaded` that ``datafile.parse_text`` gives;
-    scenarios compose the text only once, so a folder of them loads quickly when a page opens.
-    """
-    try:
-        root = yaml.compose(text, Loader=_FAST_LOADER)
-    except yaml.YAMLError as exc:
-        return None, [_yaml_problem(exc, file)]
-    duplicates = _duplicate_keys(root, file)
-    if duplicates:
-        return None, duplicates
-    try:
-        data = yaml.SafeLoader("").construct_document(root) if root is not None else None
-    except yaml.YAMLError as exc:
-        return None, [_yaml_problem(exc, file)]
-    lines: dict[FieldPath, int] = {}
-    if root is not None:
-        _lines(root, (), lines)
-    return datafile.Loaded(file=file, data=data, lines=lines), []
 
 
 def _problem_from_error(exc: DataFileError, file: str) -> Problem:
@@ -216,7 +130,7 @@ def _schema_problems(loaded: datafile.Loaded) -> list[Problem]:
 def check_text(text: str, file: str, principles: Principles | None = None) -> Checked:
     """Check the text of one scenario file."""
     principles = principles or content.principles()
-    loaded, problems = _parse(text, file)
+    loaded, problems = datafile.parse_yaml(text, file)  # stage 1: the one YAML loader
     if loaded is None:
         return Checked(file, None, tuple(problems))
     if not isinstance(loaded.data, dict):
@@ -250,30 +164,13 @@ def check_file(path: str | Path, principles: Principles | None = None) -> Checke
     if key is not None and key in _checked:
         return _checked[key]
     try:
-        loaded_text = _read_text(path)
+        loaded_text = datafile.read_text(path)
     except DataFileError as exc:
         return Checked(str(path), None, (_problem_from_error(exc, str(path)),))
     result = check_text(loaded_text, str(path), principles)
     if key is not None:
         _checked[key] = result
     return result
-
-
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError("the file does not exist", where=str(path)) from None
-    except IsADirectoryError:
-        raise DataFileError("this is a folder, not a file", where=str(path)) from None
-    except OSError as exc:
-        raise DataFileError(f"the file cannot be read ({exc.strerror})", where=str(path)) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataFileError(
-            f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8", where=str(path)
-        ) from None
 
 
 def scenario_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -317,7 +214,7 @@ def check_paths(
 def _duplicate_id(file: str, scenario_id: str, first: str) -> Problem:
     line = None
     try:
-        line = datafile.parse_text(_read_text(Path(file)), file).line_of(("id",))
+        line = datafile.read(file).line_of(("id",))
     except DataFileError:
         pass
     return Problem(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -76,6 +77,45 @@ def _private_file(path: Path) -> None:
         pass
 
 
+def require_existing(url: str) -> None:
+    """Refuse a SQLite store that is not there (a mistyped path) or is not a workshop's, changing nothing.
+
+    The file is only looked at (opened read-only), never created or converted. A URL that is not
+    SQLite passes: :func:`engine_for` checks a PostgreSQL database once connected.
+    """
+    try:
+        parsed = sa.engine.make_url(normalise_url(url))
+    except sa.exc.ArgumentError:
+        return  # engine_for says what is wrong with it
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if database in ("", ":memory:"):
+        raise StoreError("an in-memory database holds no answers; give the workshop's database file")
+    path = Path(database).expanduser()
+    if not path.is_file():
+        shown = describe_url(default_url()).removeprefix("sqlite:///")
+        what = "there is a folder here, not a database file" if path.exists() else "there is no database file here"
+        raise StoreError(
+            f"{what} (nothing was created); use the workshop's database: `smlkit workshop` prints it as "
+            f'"Answers are stored in: …" (the default is {shown})',
+            where=str(path),
+        )
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:
+        return  # locked, unreadable ...: the store says so when it opens it, as for the workshop
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"this file is not a database the workbook can read ({exc})", where=str(path)) from None
+    if found is None:
+        raise StoreError(NO_WORKSHOP, where=str(path))
+
+
+#: Said of a database that exists but that no workshop has used.
+NO_WORKSHOP = "this database holds no workshop (none of the workbook's tables are in it); nothing was changed"
+
+
 def _sqlite_engine(url: sa.engine.URL) -> Engine:
     database = url.database or ""
     if database and database != ":memory:":
@@ -109,9 +149,36 @@ def _sqlite_engine(url: sa.engine.URL) -> Engine:
     return engine
 
 
-def engine_for(url: str) -> Engine:
-    """One engine per URL per process (kernels and the server each have their own)."""
+def engine_for(url: str, *, create: bool = True) -> Engine:
+    """One engine per URL per process (kernels and the server each have their own).
+
+    ``create=False`` is for commands that read a workshop's store (export, erase, a report): a
+    SQLite file that is not there, or a database without the workbook's tables, is an error and
+    nothing is created. Only the workshop (and the pages and tests) create a store.
+    """
     url = normalise_url(url)
+    if not create:
+        require_existing(url)
+    engine = _engine(url)
+    if not create:
+        _require_workbook_tables(engine, url)
+    return engine
+
+
+def _require_workbook_tables(engine: Engine, url: str) -> None:
+    """A PostgreSQL database the workbook has not set up is not a workshop's store."""
+    if engine.dialect.name == "sqlite":
+        return  # require_existing looked already, without converting the file to WAL
+    try:
+        with engine.connect() as conn:
+            found = sa.inspect(conn).has_table("schema_version")
+    except OperationalError:
+        return  # cannot connect ...: the store says so when it opens, as for the workshop
+    if not found:
+        raise StoreError(NO_WORKSHOP, where=describe_url(url))
+
+
+def _engine(url: str) -> Engine:
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:

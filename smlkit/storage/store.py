@@ -62,9 +62,9 @@ def token_hash(token: str) -> str:
 class Store:
     """Saves and finds documents. Safe to share between threads of one process."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, *, create: bool = True):
         self.url = normalise_url(url) if url is not None else default_url()
-        self.engine = engine_for(self.url)
+        self.engine = engine_for(self.url, create=create)  # create=False: only a workshop's existing store
         self._writer = self.engine.execution_options(sqlite_immediate=True)
         self.migrate()
 

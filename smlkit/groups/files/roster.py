@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from smlkit.content.table import MAX_CELL, RowProblem, Table, find_column, read_table, text_value
+from smlkit.content.table import MAX_CELL, RowProblem, Table, find_column, read_as, read_table, text_value
 from smlkit.errors import DataFileError
 from smlkit.groups.learners import Learner, Mentor, expected_year_group, school_year_start, year_label
 
@@ -108,10 +108,17 @@ class Roster:
     columns: dict[str, str] = field(default_factory=dict)
     #: row numbers left out because they had problems
     skipped: list[int] = field(default_factory=list)
+    #: the encoding the file's text was read in ("UTF-8", "Windows-1252" ...; "" for a workbook)
+    encoding: str = ""
 
     @property
     def complete(self) -> bool:
         return not self.problems
+
+    @property
+    def read_as(self) -> str:
+        """How the file was read, for the import report (``text read as Windows-1252, ...``)."""
+        return read_as(self.encoding)
 
     def report(self) -> str:
         return "\n".join(str(p) for p in self.problems)
@@ -221,7 +228,7 @@ def read_roster(
                 source=f"{source} row {number}",
             )
         )
-    return Roster(source, learners, problems, columns, sorted(bad_rows))
+    return Roster(source, learners, problems, columns, sorted(bad_rows), table.encoding)
 
 
 def _school_year(table: Table, columns: Mapping[str, str], on: date | None) -> int:

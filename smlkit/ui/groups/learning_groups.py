@@ -241,7 +241,8 @@ class LearningGroups(Dashboard):
         when = f" Groups saved earlier for this roster can be updated ({len(self.saved)} groups)." if self.saved else ""
         count = len(roster.learners)
         self.loaded.value = (
-            f"<p>Roster <strong>{escape(roster.source)}</strong>: {count} learners imported.{escape(when)}</p>"
+            f"<p>Roster <strong>{escape(roster.source)}</strong>: {count} learners imported "
+            f"({escape(roster.read_as)}).{escape(when)}</p>"
         )
         if roster.problems:
             self.problems.value = cards.problems_html(roster.problems)
@@ -249,7 +250,7 @@ class LearningGroups(Dashboard):
             self.skip_bad.box.layout.display = ""
             self.status.problem(f"{len(roster.skipped)} rows of {roster.source} could not be imported; see the list.")
         else:
-            self.status.ok(f"Imported {len(roster.learners)} learners from {roster.source}.")
+            self.status.ok(f"Imported {len(roster.learners)} learners from {roster.source} ({roster.read_as}).")
         self._set_enabled(True)
 
     def _load_sample_mentors(self) -> None:
