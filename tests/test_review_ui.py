@@ -42,6 +42,12 @@ def rate(store, department="Science", role="Teacher", levels=None, token=None, f
     return page
 
 
+def shown(page: ReviewExplorer, part: str) -> str:
+    """Choose a part of the explorer, as a head would, and give what it shows."""
+    page.part_field.value = part
+    return page.blocks[part].value
+
+
 def explorer(store) -> ReviewExplorer:
     page = ReviewExplorer()
     page.start(Visitor(new_token(), is_facilitator=True), store=store)
@@ -107,18 +113,18 @@ def test_the_leadership_view_is_room_wide_and_shows_in_the_explorer(store):
     for _ in range(5):
         rate(store, levels={"mgmt-ict": 1})
     page = explorer(store)
-    assert "5 members of staff rated" in page.blocks["profile"].value
-    assert "Information and communication technology" in page.blocks["gaps"].value
-    assert "+3" in page.blocks["gaps"].value
-    assert 'alt="Radar chart' in page.blocks["profile"].value
+    assert "5 members of staff rated" in shown(page, "profile")
+    assert "Information and communication technology" in shown(page, "gaps")
+    assert "+3" in shown(page, "gaps")
+    assert 'alt="Radar chart' in shown(page, "profile")
 
 
 def test_too_few_staff_shows_no_figures_and_no_chart(store):
     rate(store, levels={"mgmt-ict": 3})
     page = explorer(store)
-    profile = page.blocks["profile"].value
+    profile = shown(page, "profile")
     assert "Fewer than 5 members of staff have rated" in profile and "<img" not in profile
-    assert "Science" in page.blocks["heat"].value and ">3<" not in page.blocks["heat"].value
+    assert "Science" in shown(page, "heat") and ">3<" not in shown(page, "heat")
 
 
 def test_a_tampered_stored_sheet_is_skipped_not_shown(store):
@@ -134,14 +140,14 @@ def test_a_tampered_stored_sheet_is_skipped_not_shown(store):
     other = store.participant_for_token(new_token())
     store.save(records.RATING, "workshop", {"ratings": "nonsense"}, participant_id=other)
     page = explorer(store)
-    assert "5 members of staff rated" in page.blocks["profile"].value
-    assert "<img src=x" not in page.blocks["heat"].value
+    assert "5 members of staff rated" in shown(page, "profile")
+    assert "<img src=x" not in shown(page, "heat")
 
 
 def test_notes_and_the_action_plan_are_kept_and_escaped(store):
     page = explorer(store)
     page.round_field.value = "sample-follow-up"
-    assert "Learning support" in page.blocks["heat"].value and "suppressed" in page.blocks["heat"].value
+    assert "Learning support" in shown(page, "heat") and "suppressed" in shown(page, "heat")
     page.notes.value = HOSTILE
     page.notes_form.save_button.click()
     assert records.notes(store, "sample-follow-up", page.element_field.value) == HOSTILE
@@ -234,9 +240,9 @@ def test_erasing_a_person_removes_their_ratings_from_the_explorer(store):
     tokens = [new_token() for _ in range(5)]
     for token in tokens:
         rate(store, levels={"mgmt-ict": 2}, token=token)
-    assert "5 members of staff rated" in explorer(store).blocks["profile"].value
+    assert "5 members of staff rated" in shown(explorer(store), "profile")
     store.erase_participant(store.participant_for_token(tokens[0]))
-    assert "Fewer than 5 members of staff" in explorer(store).blocks["profile"].value
+    assert "Fewer than 5 members of staff" in shown(explorer(store), "profile")
     assert len(records.export_rows(store)) == 4
 
 
@@ -248,15 +254,15 @@ def test_one_person_rating_an_element_few_others_rate_shows_it_hidden_not_a_hang
         page = explorer(store)
     assert "smlkit-ready" in page.widget._dom_classes and page.status.text == ""
     # six sheets; the first five (the lone rater among them) are counted, the sixth waits for its block
-    assert "5 members of staff rated in this round. 1 more has rated since" in page.blocks["profile"].value
+    assert "5 members of staff rated in this round. 1 more has rated since" in shown(page, "profile")
     label = content.review_instrument().label("gate-mentoring")
-    heat = page.blocks["heat"].value
+    heat = shown(page, "heat")
     row = heat[heat.index(f'<th scope="row">{label}</th>') :].split("</tr>")[0]
     assert row.count("hidden (fewer than 5 rated)") == 9, "every department and the whole school say why"
     assert ">4<" not in row and f"Fewer than 5 staff rated {label}" in heat
-    roles = page.blocks["roles"].value
+    roles = shown(page, "roles")
     assert roles[roles.index(f'<th scope="row">{label}</th>') :].split("</tr>")[0].count("hidden (fewer than") == 5
-    profile = page.blocks["profile"].value
+    profile = shown(page, "profile")
     assert "hidden (fewer than 5 rated)" in profile
 
 
@@ -270,9 +276,9 @@ def test_an_analysis_that_runs_out_of_time_says_so_and_shows_only_the_whole_scho
     page.analysis_budget = lambda: Budget(steps=3)
     page.start(Visitor(new_token(), is_facilitator=True), store=store)
     assert "took longer than the page allows" in page.status.text
-    assert "took longer than the page allows" in page.blocks["heat"].value
-    assert "10 members of staff rated" in page.blocks["profile"].value
-    first = page.blocks["heat"].value.split("</tr>")[1]  # staff who rated, per department
+    assert "took longer than the page allows" in shown(page, "heat")
+    assert "10 members of staff rated" in shown(page, "profile")
+    first = shown(page, "heat").split("</tr>")[1]  # staff who rated, per department
     assert '<td class="smlkit-count">5</td>' not in first, "Science and English (5 each) are hidden: the safe answer"
     assert first.count('<td class="smlkit-suppressed">suppressed</td>') == 2
     assert not page.report.table.cells[("Science", "mgmt-ict")].rated
@@ -286,8 +292,23 @@ def test_a_heads_two_views_either_side_of_one_more_sheet_show_the_same_figures(s
     rate(store, department="Science", levels={"mgmt-ict": 4, "gate-mentoring": 1})  # the one to single out
     second = explorer(store)
     assert report_tables(second.instrument, second.scale, second.report) == before, "nothing to subtract"
-    assert "1 more has rated since" in second.blocks["profile"].value
+    assert "1 more has rated since" in shown(second, "profile")
     for _ in range(4):
         rate(store, department="English", levels={"mgmt-ict": 1})
     third = explorer(store)
-    assert "10 members of staff rated" in third.blocks["profile"].value
+    assert "10 members of staff rated" in shown(third, "profile")
+
+
+def test_the_explorer_opens_with_three_things_to_talk_about_and_one_part_at_a_time(store):
+    page = explorer(store)
+    page.round_field.value = "sample-follow-up"
+    points = page.points.value
+    assert points.count("<li>") == 3
+    assert "Departments differ most on Student voice and choice" in points
+    assert "The leadership team rates Learning to learn higher than the staff do" in points
+    # Only the part chosen is shown and worked out; the others wait until they are chosen.
+    assert page.parts["profile"].layout.display is None and page.parts["heat"].layout.display == "none"
+    assert page.blocks["heat"].value == "" and "60 members of staff" in page.blocks["profile"].value
+    assert "Learning support" in shown(page, "heat")
+    assert page.parts["profile"].layout.display == "none" and page.parts["heat"].layout.display is None
+    assert "Learning support" not in points  # a suppressed department is never a talking point

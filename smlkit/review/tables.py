@@ -203,3 +203,42 @@ def report_tables(instrument: Instrument, scale: Scale, report: Report) -> list[
         ("Leadership vs staff", gap_rows(instrument, report)),
         ("Change since baseline", change_rows(instrument, report)),
     ]
+
+
+def talking_points(instrument: Instrument, scale: Scale, report: Report) -> list[str]:
+    """Up to three things a leadership team could talk about first, from the figures already shown
+    (so nothing suppressed is said): where departments differ most, where leaders and staff see the
+    school differently, and what the staff rate lowest (or flag most as a priority)."""
+    names = instrument.labels()
+    whole = report.table.whole
+    points: list[str] = []
+    spread = variation(report.table)
+    if spread and spread[0].spread:
+        top = spread[0]
+        points.append(
+            f"Departments differ most on {names[top.element]}: {top.highest} rates it "
+            f"{_level(top.highest_median)} and {top.lowest} {_level(top.lowest_median)}."
+        )
+    gaps = [g for g in view_gaps(whole, report.dataset.leadership, report.table.elements) if g.difference]
+    if gaps:
+        gap = gaps[0]
+        higher = "higher" if gap.difference > 0 else "lower"
+        points.append(
+            f"The leadership team rates {names[gap.element]} {higher} than the staff do "
+            f"({gap.leadership} against a staff median of {_level(gap.staff)})."
+        )
+    shown = [s for e, s in whole.items() if e in report.table.elements and not s.suppressed and s.median is not None]
+    if shown:
+        lowest = min(shown, key=lambda s: (s.median or 0.0, -(s.priority or 0)))
+        points.append(
+            f"Staff rate {names[lowest.element]} lowest across the school "
+            f"(median {_level(lowest.median)}, {scale.label(lowest.median)})."
+        )
+        flagged = max(shown, key=lambda s: s.priority or 0)
+        if flagged.priority and flagged.element != lowest.element and len(points) < 3:
+            people = "person" if flagged.priority == 1 else "people"
+            points.append(
+                f"{flagged.priority} {people} flagged {names[flagged.element]} as a priority, "
+                "more than any other element."
+            )
+    return points[:3]

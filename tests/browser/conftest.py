@@ -53,7 +53,7 @@ class RequestLog:
 
 def watched_context(browser, origin: str, made: list, **kwargs):
     """A browser context (one person) whose every request is logged, to check none left ``origin``."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, **kwargs)
+    context = browser.new_context(**{"viewport": {"width": 1200, "height": 900}, **kwargs})
     context.set_default_timeout(30_000)
     log = RequestLog(origin)
     context.on("request", lambda req: log.urls.append(req.url))

@@ -35,3 +35,96 @@ def describe(violations: list[dict]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["html"][:120] for n in v["nodes"][:3])
         for v in violations
     )
+
+
+_LAYOUT = """
+() => {
+  const problems = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width + 1) {
+    problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth}px wide in a ${width}px window`);
+  }
+  const visible = (el) => {
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none") return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  const scrolls = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if ((o === "auto" || o === "scroll") && p.scrollWidth > p.clientWidth) return true;
+    }
+    return false;
+  };
+  const name = (el) => (el.getAttribute("aria-label") || el.textContent || el.value || el.name || el.tagName)
+    .trim().replace(/\\s+/g, " ").slice(0, 40);
+  const main = document.getElementById("sml-main") || document.body;
+  main.querySelectorAll("*").forEach((el) => {
+    if (!visible(el) || scrolls(el)) return;
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && getComputedStyle(el).position !== "fixed") {
+      if (!el.querySelector("*") || /^(INPUT|SELECT|TEXTAREA|BUTTON|IMG|TABLE)$/.test(el.tagName)) {
+        const right = Math.round(box.right);
+        problems.push(`${el.tagName.toLowerCase()} "${name(el)}" runs past the right edge (${right}px)`);
+      }
+    }
+  });
+  const controls = Array.from(main.querySelectorAll(
+    "button, input:not([type=hidden]), select, textarea, a[href]"
+  )).filter((el) => visible(el) && !el.closest(".smlkit-inline-link, p, li, td, th"));
+  const clipper = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (/(hidden|clip|auto|scroll)/.test(style.overflowX)) return p;
+    }
+    return null;
+  };
+  controls.forEach((el) => {
+    const box = el.getBoundingClientRect();
+    const clip = clipper(el);
+    if (clip && !(/(auto|scroll)/.test(getComputedStyle(clip).overflowX) && clip.scrollWidth > clip.clientWidth)) {
+      const edge = clip.getBoundingClientRect();
+      if (box.right > edge.right + 1 || box.left < edge.left - 1) {
+        problems.push(`${el.tagName.toLowerCase()} "${name(el)}" is cut off at the edge of its box`);
+      }
+    }
+    const target = el.type === "radio" || el.type === "checkbox" ? (el.closest("label") || el) : el;
+    const t = target.getBoundingClientRect();
+    if (t.width < 24 || t.height < 24) {
+      const size = `${Math.round(t.width)}x${Math.round(t.height)}px`;
+      problems.push(`${el.tagName.toLowerCase()} "${name(el)}" is ${size}, under 24x24`);
+    }
+  });
+  for (let i = 0; i < controls.length; i += 1) {
+    const a = controls[i].getBoundingClientRect();
+    for (let j = i + 1; j < controls.length; j += 1) {
+      if (controls[i].contains(controls[j]) || controls[j].contains(controls[i])) continue;
+      const b = controls[j].getBoundingClientRect();
+      const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (across > 2 && down > 2) {
+        problems.push(`"${name(controls[i])}" and "${name(controls[j])}" overlap`);
+      }
+    }
+  }
+  document.querySelectorAll(
+    "#sml-main label, #sml-main label *, #sml-main .widget-label, #sml-main .smlkit-label-text, #sml-main button"
+  ).forEach((el) => {
+    if (!visible(el) || scrolls(el)) return;
+    if (el.scrollWidth > el.clientWidth + 2 && getComputedStyle(el).overflow !== "visible") {
+      problems.push(`the label "${name(el)}" is cut off`);
+    }
+    if (el.clientHeight > 0 && el.scrollHeight > el.clientHeight + 2) {
+      problems.push(`the text of "${name(el)}" spills out of its box (over what follows)`);
+    }
+  });
+  return Array.from(new Set(problems));
+}
+"""
+
+
+def layout_problems(page) -> list[str]:
+    """What a person would see as broken at this window size: sideways scrolling, controls running off
+    the edge or overlapping, targets under 24 x 24 px (WCAG 2.2), labels cut off."""
+    return list(page.evaluate(_LAYOUT))

@@ -33,6 +33,7 @@ from smlkit.review.tables import (
     profile_rows,
     respondent_row,
     role_rows,
+    talking_points,
     variation_rows,
 )
 from smlkit.ui.kit.dashboard import Dashboard
@@ -100,9 +101,7 @@ class ReviewExplorer(Dashboard):
             "Element",
             widgets.Dropdown(options=[(label, e) for e, label in self.instrument.labels().items()]),
         )
-        self.element_field.control.observe(
-            lambda _c: self.act(self.show_questions)(), names="value"
-        )
+        self.element_field.control.observe(lambda _c: self.act(self.show_questions)(), names="value")
         self.notes = text_field(
             "notes", "The leadership team's notes on this element", hint="Saved for this round.", multiline=True
         )
@@ -113,17 +112,40 @@ class ReviewExplorer(Dashboard):
         self.tables = DownloadButton(
             "Download these tables (Excel)", self.gate.wrap(self.build_report), name="report-xlsx"
         )
-        parts: list[widgets.Widget] = [self.status.widget, self.round_field.box, self.baseline_field.box]
+        # A short summary first, then one part at a time (the page was over 10,000 px); a part's
+        # tables and charts are worked out when it is first shown for a round, not all at load.
+        self.points = html_block("", "smlkit-review-points")
+        self.part_field = Field(
+            "part",
+            "Part of the self-review to show",
+            widgets.Dropdown(options=[(f"{n}. {title}", name) for n, (name, title) in enumerate(SECTIONS, 1)]),
+        )
+        self.part_field.control.observe(lambda _c: self.act(self.show_part)(), names="value")
+        self.parts: dict[str, widgets.VBox] = {}
+        self.shown: set[str] = set()
         for name, title in SECTIONS:
-            parts.append(html_block(f'<h2 id="smlkit-review-{name}-title">{escape(title)}</h2>', "smlkit-section"))
-            parts.append(self.blocks[name])
+            inside: list[widgets.Widget] = [
+                html_block(f'<h2 id="smlkit-review-{name}-title">{escape(title)}</h2>', "smlkit-section"),
+                self.blocks[name],
+            ]
             if name == "questions":
-                parts[-1:] = [self.element_field.box, self.blocks[name], self.notes_form.widget]
+                inside[-1:] = [self.element_field.box, self.blocks[name], self.notes_form.widget]
             if name == "plan":
-                parts.append(self.plan.widget)
+                inside.append(self.plan.widget)
             if name == "rounds":
-                parts.append(self.rounds_panel.widget)
-        parts.insert(3, self.tables.widget)
+                inside.append(self.rounds_panel.widget)
+            self.parts[name] = widgets.VBox(inside)
+            self.parts[name].add_class(f"smlkit-review-part-{name}")
+        parts: list[widgets.Widget] = [
+            self.status.widget,
+            self.round_field.box,
+            self.baseline_field.box,
+            self.tables.widget,
+            html_block("<h2>Three things to talk about</h2>", "smlkit-section"),
+            self.points,
+            self.part_field.box,
+            *self.parts.values(),
+        ]
         self.widget = widgets.VBox(parts)
         self.widget.add_class("smlkit-review-explorer")
 
@@ -180,14 +202,36 @@ class ReviewExplorer(Dashboard):
             self.status.problem(CUT_SHORT)
         else:
             self.status.clear()
-        self._show_profile(report)
-        self._show_heat(report)
-        self._show_tables(report)
+        points = talking_points(self.instrument, self.scale, report)
+        self.points.value = (
+            "<ol>" + "".join(f"<li>{escape(p)}</li>" for p in points) + "</ol>"
+            if points
+            else f'<p class="smlkit-note">Nothing to point to yet: fewer than {self.school.minimum} members '
+            "of staff have rated in this round, or their ratings agree.</p>"
+        )
+        self.shown = set()
+        self.show_part()
         self.show_questions()
         leaders = data.leadership
         flags = [e for e, r in leaders.ratings.items() if r.priority] if leaders else []
         staff_flags = {e: s.priority or 0 for e, s in report.table.whole.items() if not s.suppressed}
         self.plan.show(self.store, chosen.id, chosen.name, suggested_priorities(self.instrument, flags, staff_flags))
+
+    def show_part(self) -> None:
+        """Show the chosen part (working out its tables and charts the first time for this round)."""
+        chosen = str(self.part_field.value or SECTIONS[0][0])
+        for name, box in self.parts.items():
+            box.layout.display = None if name == chosen else "none"
+        report = self.report
+        if report is None or chosen in self.shown:
+            return
+        self.shown.add(chosen)
+        if chosen == "profile":
+            self._show_profile(report)
+        elif chosen in ("heat", "roles"):
+            self._show_heat(report)
+        elif chosen in ("variation", "gaps", "change"):
+            self._show_tables(report)
 
     def _show_profile(self, report: Report) -> None:
         scale = self.scale

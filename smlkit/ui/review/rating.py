@@ -79,6 +79,7 @@ class ReviewRating(Dashboard):
         self.school = content.review_school()
         self.scale = content.review_scale(self.school.scale)
         self.round: Round | None = None
+        self._moves = 0
         self.intro = html_block("", "smlkit-review-intro")
         # "Whose view?" exists only on a facilitator's page: it is built in start(), once the
         # visitor is known, and never for a participant (whose kernel then has no such control).
@@ -101,27 +102,101 @@ class ReviewRating(Dashboard):
         self.elements = [ElementFields(e, options, labels[e.id]) for e in self.instrument.elements]
         by_id = {f.id: f for f in self.elements}
         self.view_slot = widgets.VBox([])
-        sections: list[widgets.Widget] = [self.view_slot, self.about]
-        for framework in self.instrument.frameworks:
-            sections.append(
-                html_block(
-                    f'<h2 class="smlkit-framework-title">{escape(framework.title)}</h2>'
-                    f'<p>{escape(framework.summary)}</p><p class="smlkit-note">Source: {escape(framework.source)}</p>',
-                    "smlkit-framework",
-                )
-            )
-            sections += [by_id[e.id].box for e in framework.elements]
+        # One framework at a time (the whole form was 23,500 px on a phone): a section chooser with
+        # each section's progress, Previous / Next, and the Save under every section.
+        self.frameworks = list(self.instrument.frameworks)
+        self.section_boxes: list[widgets.VBox] = []
+        self.section_heads: list[widgets.HTML] = []
+        self.section_of: dict[str, int] = {}
+        for number, framework in enumerate(self.frameworks):
+            head = html_block("", "smlkit-framework")
+            self.section_heads.append(head)
+            box = widgets.VBox([head, *(by_id[e.id].box for e in framework.elements)])
+            box.add_class("smlkit-review-section")
+            self.section_boxes.append(box)
+            for element in framework.elements:
+                self.section_of.update({f.name: number for f in by_id[element.id].fields})
+        self.section = 0
+        self.progress = html_block("", "smlkit-review-progress")
+        self.section_choice = Field(
+            "section", "Section of the self-review", widgets.Dropdown(options=self._section_options(), value=0)
+        )
+        self.section_choice.control.observe(lambda change: self.show_section(int(change["new"])), names="value")
+        self.previous_button = widgets.Button(description="Previous section")
+        self.next_button = widgets.Button(description="Next section")
+        for button, step in ((self.previous_button, -1), (self.next_button, 1)):
+            button.add_class("smlkit-button")
+            button.add_class("smlkit-secondary")
+            button.on_click(lambda _b, step=step: self.show_section(self.section + step))
+        nav = widgets.HBox([self.previous_button, self.next_button])
+        nav.add_class("smlkit-actions")
+        sections: list[widgets.Widget] = [
+            self.view_slot,
+            self.about,
+            self.progress,
+            self.section_choice.box,
+            *self.section_boxes,
+            nav,
+        ]
         fields = [self.department, self.role, *(f for el in self.elements for f in el.fields)]
         self.form = Form(fields, save_label="Save my ratings", name="review-rating")
         # The form's own layout is one column of fields; ours adds headings between them.
         summary, *_field_boxes, actions = self.form.widget.children
         self.form.widget.children = [summary, *sections, actions]
+        for rated in self.elements:
+            rated.level.control.observe(lambda _change: self._show_progress(), names="value")
+        self.show_section(0)
         self.form.save_button.disabled = True
         self.form.status.busy("Loading your ratings…")
         self.form.on_save(self.save)
         self.status = self.form.status
         self.widget = widgets.VBox([self.intro, self.form.widget])
         self.widget.add_class("smlkit-review-rating")
+
+    def _rated(self, framework_index: int) -> int:
+        ids = {e.id for e in self.frameworks[framework_index].elements}
+        return sum(1 for el in self.elements if el.id in ids and el.level.value is not None)
+
+    def _section_options(self) -> list[tuple[str, int]]:
+        return [
+            (f"{n + 1}. {f.title} ({self._rated(n)} of {len(f.elements)} rated)", n)
+            for n, f in enumerate(self.frameworks)
+        ]
+
+    def _show_progress(self) -> None:
+        rated = sum(self._rated(n) for n in range(len(self.frameworks)))
+        self.progress.value = (
+            f'<p class="smlkit-progress"><strong>{rated} of {len(self.elements)} elements rated</strong> '
+            f"in {len(self.frameworks)} sections. Your ratings are kept as you go; Save records them "
+            "(it saves every section).</p>"
+        )
+        options = self._section_options()
+        if [label for label, _n in options] != [label for label, _n in self.section_choice.control.options]:
+            control = self.section_choice.control
+            control.unobserve_all("value")
+            control.options = options
+            control.value = self.section
+            control.observe(lambda change: self.show_section(int(change["new"])), names="value")
+
+    def show_section(self, number: int, focus: bool = True) -> None:
+        """Show one framework's elements (the others stay in the page, hidden, with what was typed)."""
+        number = max(0, min(number, len(self.frameworks) - 1))
+        self.section = number
+        for index, box in enumerate(self.section_boxes):
+            box.layout.display = None if index == number else "none"
+        framework = self.frameworks[number]
+        token = f' tabindex="-1" data-smlkit-focus="section-{number}-{id(self)}-{self._moves}"' if focus else ""
+        self._moves += 1
+        self.section_heads[number].value = (
+            f'<h2 class="smlkit-framework-title"{token}>Section {number + 1} of {len(self.frameworks)}: '
+            f"{escape(framework.title)}</h2>"
+            f'<p>{escape(framework.summary)}</p><p class="smlkit-note">Source: {escape(framework.source)}</p>'
+        )
+        if self.section_choice.control.value != number:
+            self.section_choice.control.value = number
+        self.previous_button.disabled = number == 0
+        self.next_button.disabled = number == len(self.frameworks) - 1
+        self._show_progress()
 
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
         self.round = chosen = records.current_round(self.ready_store(), self.school)
@@ -230,6 +305,9 @@ class ReviewRating(Dashboard):
                 ValidationError("Rate at least one element before you save", field=f"{self.elements[0].id}-level")
             ]
         if problems:
+            first = next((self.section_of[p.field] for p in problems if p.field in self.section_of), None)
+            if first is not None and first != self.section:
+                self.show_section(first, focus=False)  # the summary's link must lead to a shown field
             self.form.show_errors(problems)
             return
         self.form.clear_errors()

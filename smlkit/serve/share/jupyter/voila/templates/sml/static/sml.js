@@ -35,6 +35,37 @@
       box.setAttribute("role", "radiogroup");
       box.setAttribute("aria-labelledby", label.id);
     });
+    // One Tab stop per question, arrow keys to move, as native radio groups: ipywidgets gives its
+    // radio inputs no name, so each was a Tab stop of its own. The browser fires "click" when an
+    // arrow key checks a radio, which is what the widget listens for. (Options can be redrawn, so
+    // every input of a box is named each time.)
+    document.querySelectorAll(".widget-radio-box").forEach(function (box) {
+      if (!box.dataset.smlkitName) { groupCount += 1; box.dataset.smlkitName = "smlkit-radio-" + groupCount; }
+      box.querySelectorAll('input[type="radio"]').forEach(function (input) {
+        if (input.name !== box.dataset.smlkitName) { input.name = box.dataset.smlkitName; }
+      });
+    });
+  }
+
+  // A table wider than the screen scrolls in its own box (not the page): the box can be reached
+  // with the keyboard, is named by the table's caption and shows a cue that there is more.
+  function scrollWideTables() {
+    document.querySelectorAll("#sml-main .widget-html-content").forEach(function (box) {
+      var table = box.querySelector("table");
+      if (!table) { return; }
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("smlkit-scrolls", wide);
+      if (wide && !box.hasAttribute("tabindex")) {
+        var caption = table.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", (caption ? caption.textContent.trim() : "Table") + " (scrolls sideways)");
+      } else if (!wide && box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
   }
 
   var labelCount = 0;
@@ -114,6 +145,7 @@
     adoptShell();
     limitTyping();
     labelRadioGroups();
+    scrollWideTables();
     labelGroups();
     focusNewSummaries();
     followNewDownloads();
@@ -128,6 +160,7 @@
     window.requestAnimationFrame(function () { pending = false; tidy(); });
   }).observe(document.body, { childList: true, subtree: true });
   tidy();
+  window.addEventListener("resize", function () { window.requestAnimationFrame(scrollWideTables); });
 
   function uploadLimit(upload) {
     var found = /(?:^|\s)smlkit-max-bytes-(\d+)(?:\s|$)/.exec(upload.className);

@@ -1,0 +1,39 @@
+"""Every dashboard works on a phone (390 x 844) and a laptop (1280 x 800): nothing runs off the
+screen or overlaps, every control is at least 24 x 24 px, labels are whole, and axe finds nothing."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from smlkit import library
+
+from .page_checks import axe_violations, describe, layout_problems, open_dashboard, screenshot
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
+DASHBOARDS = [(d.notebook, d.needs_key) for d in library.course().dashboards]
+
+
+def _sign_in(page, workshop) -> None:
+    page.goto(workshop.url + "smlkit/key")
+    page.get_by_label("Facilitator key").fill(workshop.key)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".smlkit-panel")).to_contain_text("signed in as the facilitator")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(("notebook", "needs_key"), DASHBOARDS, ids=[n for n, _ in DASHBOARDS])
+def test_every_dashboard_fits_the_screen(workshop, new_context, notebook, needs_key, size):
+    width, height = SIZES[size]
+    page = new_context(viewport={"width": width, "height": height}).new_page()
+    if needs_key:
+        _sign_in(page, workshop)
+    open_dashboard(page, workshop.page_url(notebook))
+    page.wait_for_selector(".smlkit-ready", state="attached", timeout=90_000)
+    screenshot(page, f"layout-{notebook.removesuffix('.ipynb')}-{size}")
+    problems = layout_problems(page)
+    assert not problems, "\n".join(problems[:25])
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
