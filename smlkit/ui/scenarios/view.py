@@ -139,7 +139,7 @@ def ending_block(scenario: Scenario, ending: Ending, progress: Progress, focus_t
 
 
 def choices_table(summary: DecisionSummary, principles: Principles, minimum: int) -> str:
-    """The room's first choices at one decision point, suppressed cells shown as hidden."""
+    """The room's first choices at one decision point: every response's count, or a note while too few chose."""
     node = summary.node
     head = f"<h3>{escape(node.short_label)}</h3>{_paras(node.text)}"
     if summary.suppressed:
@@ -150,9 +150,6 @@ def choices_table(summary: DecisionSummary, principles: Principles, minimum: int
     rows = []
     for share in summary.options:
         label = f'<th scope="row">{escape(share.option.text)}</th><td>{principle_tags(share.option, principles)}</td>'
-        if share.suppressed:
-            rows.append(f'<tr>{label}<td colspan="2" class="smlkit-hidden-cell">Hidden (small group)</td></tr>')
-            continue
         percent = round((share.share or 0) * 100)
         rows.append(
             f"<tr>{label}<td>{share.n}</td>"
