@@ -44,3 +44,16 @@ def scrubbed(data: Any) -> Any:
     if isinstance(data, list | tuple):
         return [scrubbed(v) for v in data]
     return data
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``n`` with the noun that fits it: ``counted(1, "answer")`` is "1 answer", 2 gives "2 answers".
+
+    ``many`` is the plural where adding an "s" is wrong (``counted(3, "person", "people")``).
+    """
+    return f"{n} {one if n == 1 else (many if many is not None else one + 's')}"
+
+
+def are(n: int) -> str:
+    """The verb that agrees with ``n`` things: "is" for one, "are" otherwise."""
+    return "is" if n == 1 else "are"

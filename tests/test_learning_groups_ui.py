@@ -147,7 +147,7 @@ def test_a_rules_file_fills_the_rule_boxes_and_is_honoured(store):
     where = dashboard.plan.assignment()
     assert where["X999190821404"] == "Owls" and where["X999741121886"] != where["X999838721487"]
     dashboard._run(lambda: dashboard.load_rules("bad.csv", b"rule,learners\nfriends,A;B\n"))
-    assert "bad.csv: 1 rule row(s) could not be read" in dashboard.status.widget.value
+    assert "bad.csv: 1 rule row could not be read" in dashboard.status.widget.value
     assert "<li>bad.csv:2: rule: &#x27;friends&#x27; is not apart, together, lock or prefer</li>" in (
         dashboard.problems.value
     )

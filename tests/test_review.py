@@ -285,7 +285,7 @@ def test_change_since_baseline_per_element(instrument):
     assert found["mgmt-ict"].delta == 2.0
     assert found["gate-mentoring"].after is None and found["gate-mentoring"].delta is None
     text = change_text(instrument, list(found.values()), "Baseline", "Follow-up")
-    assert "Rose on 1 element(s): Information and communication technology (+2)." in text
+    assert "Rose on 1 element: Information and communication technology (+2)." in text
     assert "Fell on 0." in text and "Not compared (too few ratings in one round): " in text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from smlkit.errors import ValidationError
+from smlkit.text import counted
 
 #: Shortest individual time worth planning, in minutes.
 MIN_MEMBER_MINUTES = 3
@@ -48,7 +49,7 @@ def plan_meeting(members: list[str], minutes: int, *, check_in: int = 5, close: 
     each, spare = divmod(minutes - check_in - close, len(names))
     if each < MIN_MEMBER_MINUTES:
         raise ValidationError(
-            f"{minutes} minutes leave {max(each, 0)} minute(s) each for {len(names)} members; allow at least "
+            f"{minutes} minutes leave {counted(max(each, 0), 'minute')} each for {len(names)} members; allow at least "
             f"{MIN_MEMBER_MINUTES} each (a longer meeting, or a shorter check-in and close).",
             field="minutes",
         )

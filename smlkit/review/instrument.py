@@ -160,7 +160,7 @@ def instrument_from_data(elements_data: Mapping[str, Any], questions_data: Mappi
             unknown = [e for e in item["elements"] if e not in element_ids]
             if unknown:
                 raise DataFileError(
-                    f"question '{item['id']}' names element(s) that do not exist: {', '.join(unknown)}",
+                    f"question '{item['id']}' names elements that do not exist: {', '.join(unknown)}",
                     field=f"{where}.elements",
                 )
             source = item.get("source") or sources.get(item["kind"])
@@ -364,7 +364,12 @@ def check_sheet(
     known = set(instrument.element_ids)
     unknown = sorted(k for k in raw_ratings if k not in known)
     if unknown:
-        problems.append(ValidationError(f"unknown element(s) in the ratings: {', '.join(unknown)}", field="ratings"))
+        problems.append(
+            ValidationError(
+                f"unknown {'element' if len(unknown) == 1 else 'elements'} in the ratings: {', '.join(unknown)}",
+                field="ratings",
+            )
+        )
     ratings: dict[str, Rating] = {}
     for element_id in instrument.element_ids:
         raw = raw_ratings.get(element_id)

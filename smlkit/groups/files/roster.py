@@ -22,6 +22,7 @@ from typing import Any
 from smlkit.content.table import MAX_CELL, RowProblem, Table, find_column, read_table, text_value
 from smlkit.errors import DataFileError
 from smlkit.groups.learners import Learner, Mentor, expected_year_group, school_year_start, year_label
+from smlkit.text import counted
 
 #: field → recognised header names (already in :func:`header_key` form), most specific first.
 LEARNER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -320,7 +321,7 @@ def read_mentors(data: bytes, source: str, *, mapping: Mapping[str, str] | None 
         )
     if problems:
         raise DataFileError(
-            f"{len({p.row for p in problems})} mentor row(s) could not be imported:\n"
+            f"{counted(len({p.row for p in problems}), 'mentor row')} could not be imported:\n"
             + "\n".join(str(p) for p in problems),
             where=source,
         )

@@ -14,6 +14,7 @@ from smlkit.review.instrument import Instrument, School
 from smlkit.review.plan import FIELDS, ActionPlan, check_action
 from smlkit.review.tables import plan_rows
 from smlkit.storage.store import Store
+from smlkit.text import counted
 from smlkit.ui.kit.download import DownloadButton, safe_filename
 from smlkit.ui.kit.forms import Field, Form, StatusLine, button, escape, guarded, html_block, text_field
 from smlkit.ui.kit.gate import Gate
@@ -114,7 +115,9 @@ class PlanPanel:
             field.value = ""
         self.element.control.index = 0
         self._render()
-        self.form.status.saved(f"Added. The plan has {len(self.plan.actions)} action(s); it is saved for everyone.")
+        self.form.status.saved(
+            f"Added. The plan has {counted(len(self.plan.actions), 'action')}; it is saved for everyone."
+        )
         self.on_change()
 
     def remove(self) -> None:

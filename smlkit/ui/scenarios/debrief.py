@@ -24,6 +24,7 @@ from smlkit.scenarios.debrief import ModeratedAnswer, endings_reached, moderated
 from smlkit.scenarios.files import Library, load_library
 from smlkit.scenarios.model import Scenario, progress_from_data
 from smlkit.storage.store import Store
+from smlkit.text import are, counted
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, paragraphs
 from smlkit.ui.kit.live import LiveView
@@ -202,8 +203,8 @@ class Debrief(Dashboard):
         elif waiting:
             held_parts = [
                 html_block(
-                    f'<p class="smlkit-note">{waiting} answer(s) are held for checking or hidden. Tick the box '
-                    "above to review them.</p>"
+                    f'<p class="smlkit-note">{counted(waiting, "answer")} {are(waiting)} held for checking or hidden. '
+                    f"Tick the box above to review {'it' if waiting == 1 else 'them'}.</p>"
                 )
             ]
         self._replace(self.answers, shown_parts)

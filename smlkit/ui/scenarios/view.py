@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from smlkit.scenarios.debrief import DecisionSummary
 from smlkit.scenarios.files import Library
 from smlkit.scenarios.model import OUTCOME_WORDS, Ending, Node, Option, Principles, Progress, Scenario
+from smlkit.text import are, counted
 from smlkit.ui.kit.forms import escape, paragraphs
 
 
@@ -181,7 +182,7 @@ def facilitator_note(library: Library) -> str:
     if library.problems:
         problems = "".join(f"<li>{escape(p)}</li>" for p in library.problems)
         note += (
-            f"<p><strong>{len(library.left_out)} file(s) are left out of the list because of "
-            f"problems:</strong></p><ul>{problems}</ul>"
+            f"<p><strong>{counted(len(library.left_out), 'file')} {are(len(library.left_out))} left out of the list "
+            f"because of problems:</strong></p><ul>{problems}</ul>"
         )
     return note + "</div>"
