@@ -22,7 +22,7 @@ from typing import Any
 from smlkit.content.table import MAX_CELL, RowProblem, Table, find_column, read_table, text_value
 from smlkit.errors import DataFileError
 from smlkit.groups.learners import Learner, Mentor, expected_year_group, school_year_start, year_label
-from smlkit.text import counted
+from smlkit.text import counted, typed_date
 
 #: field → recognised header names (already in :func:`header_key` form), most specific first.
 LEARNER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -67,23 +67,7 @@ def parse_date(value: Any) -> date:
         if 1 <= value < 80_000:  # an Excel serial day number
             return date(1899, 12, 30) + timedelta(days=int(value))
         raise ValueError(f"'{value}' is not a date")
-    text = str(value or "").strip()
-    if not text:
-        raise ValueError("missing")
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+)?", text)
-    if iso:
-        year, month, day = (int(x) for x in iso.groups())
-    else:
-        uk = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})", text)
-        if not uk:
-            raise ValueError(f"'{text}' is not a date; write it as DD/MM/YYYY")
-        day, month, year = (int(x) for x in uk.groups())
-        if len(uk.group(3)) != 4:
-            raise ValueError(f"'{text}' has a two-digit year, which is ambiguous; write it as DD/MM/YYYY")
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(f"'{text}' is not a real date (read as day {day}, month {month}, year {year})") from None
+    return typed_date(str(value or ""))
 
 
 def parse_year(value: Any) -> int | None:

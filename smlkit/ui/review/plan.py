@@ -50,7 +50,7 @@ class PlanPanel:
         )
         self.action = text_field("plan-action", "Action", hint="What will be done.", multiline=True)
         self.owner = text_field("plan-owner", "Owner", hint="A name or a role.")
-        self.due = text_field("plan-due", "Due by", hint="A date, for example 2026-03-31.")
+        self.due = text_field("plan-due", "Due by", hint="Day/month/year, for example 31/03/2027.")
         self.measure = text_field(
             "plan-measure", "Success measure", hint="How you will know it has worked.", multiline=True
         )
