@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -161,3 +162,19 @@ def test_secondary_sample_keeps_year_groups_apart(store):
     plan = dashboard.plan
     assert plan.valid and len(plan.groups) == 150
     assert all(len({plan.learners[m].year for m in g.members}) == 1 for g in plan.groups)
+
+
+def test_upload_buttons_say_what_to_choose_and_carry_no_file_count(store):
+    dashboard = page(store)
+    uploads = (dashboard.roster_upload, dashboard.mentor_upload, dashboard.rules_upload)
+    assert [u.description for u in uploads] == [
+        "Choose a roster file (CSV or XLSX)…",
+        "Choose a mentor list (optional)…",
+        "Choose a rules file (optional)…",
+    ]
+    # The page script takes ipywidgets' "(0)" off every button with this class.
+    assert all("smlkit-upload" in u._dom_classes for u in uploads)
+    from smlkit.serve import server
+
+    script = (Path(server.__file__).parent / "share/jupyter/voila/templates/sml/static/sml.js").read_text()
+    assert "hideUploadCounts" in script and ".smlkit-upload" in script

@@ -16,7 +16,6 @@ import ipywidgets as widgets
 
 from smlkit.access.visitor import Visitor
 from smlkit.content.paths import data_dir
-from smlkit.content.table import MAX_BYTES
 from smlkit.errors import DataFileError, SmlkitError, ValidationError
 from smlkit.groups import records
 from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
@@ -39,6 +38,7 @@ from smlkit.ui.kit.forms import (
     html_block,
     text_field,
 )
+from smlkit.ui.kit.upload import chosen_file, file_upload
 
 SAMPLE_ROSTER = "primary-years-5-6.csv"
 SAMPLE_SECONDARY = "secondary-years-7-11.csv"
@@ -47,21 +47,6 @@ SAMPLE_MENTORS = "mentors-primary.csv"
 
 def _heading(text: str) -> widgets.HTML:
     return html_block(f"<h2>{escape(text)}</h2>", "smlkit-section-heading")
-
-
-def _upload(label: str, name: str) -> widgets.FileUpload:
-    upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description=label)
-    upload.add_class("smlkit-upload")
-    upload.add_class(f"smlkit-upload-{name}")
-    upload.add_class(f"smlkit-max-bytes-{MAX_BYTES}")  # the page refuses a larger file before sending it
-    return upload
-
-
-def _from_upload(upload: widgets.FileUpload, load: Callable[[str, bytes], None]) -> None:
-    """Give the chosen file (name, bytes) to ``load``."""
-    if upload.value:
-        item = upload.value[0]
-        load(str(item["name"]), bytes(item["content"]))
 
 
 class LearningGroups(Dashboard):
@@ -77,12 +62,12 @@ class LearningGroups(Dashboard):
         self.saved: list[Group] = []
         self.status = StatusLine()
         self.status.busy("Loading…")
-        self.roster_upload = _upload("Choose a roster file (CSV or XLSX)", "roster")
+        self.roster_upload = file_upload("Choose a roster file (CSV or XLSX)", "roster")
         self.sample_button = button("Use the sample roster (Years 5–6)", secondary=True, name="sample")
         self.sample_secondary = button("Use the sample roster (Years 7–11)", secondary=True, name="sample-secondary")
-        self.mentor_upload = _upload("Choose a mentor list (optional)", "mentors")
+        self.mentor_upload = file_upload("Choose a mentor list (optional)", "mentors")
         self.sample_mentors = button("Use the sample mentor list", secondary=True, name="sample-mentors")
-        self.rules_upload = _upload("Choose a rules file (optional)", "rules")
+        self.rules_upload = file_upload("Choose a rules file (optional)", "rules")
         self.loaded = html_block("<p>No roster loaded yet.</p>", "smlkit-roster-loaded")
         self.problems = html_block("", "smlkit-roster-problem-list")
         self.skip_bad = Field(
@@ -172,7 +157,7 @@ class LearningGroups(Dashboard):
             (self.mentor_upload, self.load_mentors),
             (self.rules_upload, self.load_rules),
         ):
-            upload.observe(lambda _c, u=upload, f=load: self._run(lambda: _from_upload(u, f)), names="value")
+            upload.observe(lambda _c, u=upload, f=load: self._run(lambda: chosen_file(u, f)), names="value")
         self.sample_button.on_click(lambda _b: self._run(self.load_sample))
         self.sample_secondary.on_click(lambda _b: self._run(lambda: self.load_sample(SAMPLE_SECONDARY)))
         self.sample_mentors.on_click(lambda _b: self._run(self._load_sample_mentors))
