@@ -178,3 +178,24 @@ def test_upload_buttons_say_what_to_choose_and_carry_no_file_count(store):
 
     script = (Path(server.__file__).parent / "share/jupyter/voila/templates/sml/static/sml.js").read_text()
     assert "hideUploadCounts" in script and ".smlkit-upload" in script
+
+
+def test_the_secondary_sample_path_ends_in_a_valid_grouping_with_secondary_mentors(store):
+    dashboard = page(store)
+    dashboard.sample_secondary.click()
+    dashboard.sample_mentors.click()
+    assert "sample mentors for secondary (Years 7–11) from mentors-secondary.csv" in dashboard.status.widget.value
+    assert {m.name for m in dashboard.mentors} >= {"Mr Jones", "Mr Edwards"}
+    dashboard.form_button.click()
+    assert "No valid grouping" not in dashboard.status.widget.value
+    assert dashboard.plan is not None and dashboard.plan.valid and dashboard.plan.groups
+    assert all(g.mentor for g in dashboard.plan.groups), "every group has one of the secondary sample's mentors"
+
+
+def test_the_primary_sample_path_keeps_the_primary_mentors(store):
+    dashboard = page(store)
+    dashboard.sample_button.click()
+    dashboard.sample_mentors.click()
+    assert "mentors-primary.csv" in dashboard.status.widget.value
+    dashboard.form_button.click()
+    assert dashboard.plan is not None and dashboard.plan.valid

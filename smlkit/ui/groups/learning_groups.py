@@ -43,6 +43,9 @@ from smlkit.ui.kit.upload import chosen_file, file_upload
 SAMPLE_ROSTER = "primary-years-5-6.csv"
 SAMPLE_SECONDARY = "secondary-years-7-11.csv"
 SAMPLE_MENTORS = "mentors-primary.csv"
+SAMPLE_MENTORS_SECONDARY = "mentors-secondary.csv"
+#: Year 7 onwards is secondary school: a roster with such learners gets the secondary sample mentors.
+FIRST_SECONDARY_YEAR = 7
 
 
 def _heading(text: str) -> widgets.HTML:
@@ -237,8 +240,17 @@ class LearningGroups(Dashboard):
             self.status.ok(f"Imported {len(roster.learners)} learners from {roster.source}.")
         self._set_enabled(True)
 
+    def sample_mentor_file(self) -> str:
+        """The sample mentor list that fits the roster: secondary mentors for a roster of Years 7 and up."""
+        years = [learner.year for learner in self.roster.learners] if self.roster else []
+        secondary = any(year is not None and year >= FIRST_SECONDARY_YEAR for year in years)
+        return SAMPLE_MENTORS_SECONDARY if secondary else SAMPLE_MENTORS
+
     def _load_sample_mentors(self) -> None:
-        self.load_mentors(SAMPLE_MENTORS, (data_dir() / "groups" / SAMPLE_MENTORS).read_bytes())
+        name = self.sample_mentor_file()
+        self.load_mentors(name, (data_dir() / "groups" / name).read_bytes())
+        phase = "secondary (Years 7–11)" if name == SAMPLE_MENTORS_SECONDARY else "primary (Years 5–6)"
+        self.status.ok(f"Imported {len(self.mentors)} sample mentors for {phase} from {name}.")
 
     def load_mentors(self, name: str, data: bytes) -> None:
         self.mentors = read_mentors(data, Path(name).name)
