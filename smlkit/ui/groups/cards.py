@@ -74,7 +74,8 @@ def summary_html(plan: Plan, report: Mapping[str, Any]) -> str:
         alone = len(soft["isolated"])
         lines.append(f"{counted(alone, 'learner')} {are(alone)} the only one of their kind in their group (see cards).")
     if soft["preferred_mentor_unmet"]:
-        lines.append(f"{len(soft['preferred_mentor_unmet'])} preferred-mentor wish(es) could not be met.")
+        wishes = len(soft["preferred_mentor_unmet"])
+        lines.append(f"{counted(wishes, 'preferred-mentor wish', 'preferred-mentor wishes')} could not be met.")
     if plan.notes:
         lines.append(plan.notes[0])
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
