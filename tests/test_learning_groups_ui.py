@@ -106,7 +106,7 @@ def test_saved_groups_are_versions_in_the_day_record_and_can_be_updated(store):
     # later the same roster is loaded again: the saved groups are updated, not reshuffled
     later = page(store)
     later.sample_button.click()
-    assert "can be updated" in later.loaded.value
+    assert "open them as saved, or update them" in later.loaded.value
     later.update_button.click()
     assert later.plan.valid and later.plan.moves == ()
     assert later.plan.assignment() == dashboard.plan.assignment()
@@ -199,3 +199,39 @@ def test_the_primary_sample_path_keeps_the_primary_mentors(store):
     assert "mentors-primary.csv" in dashboard.status.widget.value
     dashboard.form_button.click()
     assert dashboard.plan is not None and dashboard.plan.valid
+
+
+def test_saved_groups_can_be_reopened_as_they_were_saved(store):
+    first = page(store)
+    first.sample_button.click()
+    assert first.open_saved_button.layout.display == "none", "nothing saved yet"
+    first.form_button.click()
+    first.move_who.value = first.plan.groups[0].members[0]
+    first.move_to.value = first.plan.groups[1].id
+    first.move_button.click()
+    saved = first.plan.assignment()
+    first.save_button.click()
+    # Another day, another page: the same roster, and the groups come back exactly as saved.
+    later = page(store)
+    later.sample_button.click()
+    assert "10 groups saved earlier for this roster" in later.loaded.value
+    assert later.open_saved_button.layout.display == ""
+    later.open_saved_button.click()
+    assert later.plan is not None and later.plan.assignment() == saved
+    assert "Opened the 10 saved groups for primary-years-5-6.csv." in later.status.widget.value
+    assert later.cards.value.count('class="smlkit-group-card"') == 10
+    assert later.results.layout.display == "" and not later.save_button.disabled
+
+
+def test_a_reopened_grouping_leaves_out_pupils_who_have_left_the_roster(store):
+    rows = "\n".join(f"P{i:02d},{1 + i}/10/2014,6" for i in range(10))
+    first = page(store)
+    first.load_roster("class.csv", f"UPN,DOB,Year\n{rows}\n".encode())
+    first.form_button.click()
+    first.save_button.click()
+    later = page(store)
+    fewer = "\n".join(rows.splitlines()[:-1])
+    later.load_roster("class.csv", f"UPN,DOB,Year\n{fewer}\n".encode())
+    later.open_saved_button.click()
+    assert "P09" not in later.plan.assignment() and len(later.plan.assignment()) == 9
+    assert "1 pupil no longer on the roster is left out" in later.status.widget.value

@@ -22,9 +22,10 @@ from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
 from smlkit.groups.files.roster import Roster, read_mentors, read_roster
 from smlkit.groups.forming import Group, Plan, form_groups
 from smlkit.groups.learners import Learner, Mentor
-from smlkit.groups.regrouping import regroup
+from smlkit.groups.regrouping import regroup, reopened
 from smlkit.groups.report import explain, quality_report
 from smlkit.groups.rules import APART, LOCK, TOGETHER, Rules, Settings, parse_rule_lines, rule_lines
+from smlkit.text import are, counted
 from smlkit.ui.groups import cards
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
@@ -72,6 +73,8 @@ class LearningGroups(Dashboard):
         self.sample_mentors = button("Use the sample mentor list", secondary=True, name="sample-mentors")
         self.rules_upload = file_upload("Choose a rules file (optional)", "rules")
         self.loaded = html_block("<p>No roster loaded yet.</p>", "smlkit-roster-loaded")
+        self.open_saved_button = button("Open the saved groups", secondary=True, name="open-saved")
+        self.open_saved_button.layout.display = "none"
         self.problems = html_block("", "smlkit-roster-problem-list")
         self.skip_bad = Field(
             "skip_bad", "Form groups without the rows listed above", widgets.Checkbox(value=False, indent=False)
@@ -138,6 +141,7 @@ class LearningGroups(Dashboard):
                 self._actions(self.roster_upload, self.sample_button, self.sample_secondary),
                 self._actions(self.mentor_upload, self.sample_mentors),
                 self.loaded,
+                self.open_saved_button,
                 self.problems,
                 self.skip_bad.box,
                 _heading("2. Settings and rules"),
@@ -169,6 +173,7 @@ class LearningGroups(Dashboard):
         self.move_button.on_click(lambda _b: self._run(self.lock_selected))
         self.explain_button.on_click(lambda _b: self._run(self.explain_selected))
         self.save_button.on_click(lambda _b: self._run(self.save))
+        self.open_saved_button.on_click(lambda _b: self._run(self.open_saved))
 
     @staticmethod
     def _actions(*children: widgets.Widget) -> widgets.HBox:
@@ -226,7 +231,12 @@ class LearningGroups(Dashboard):
         self.plan = None
         self.results.layout.display = "none"
         self.saved = self._saved_groups(roster.source)
-        when = f" Groups saved earlier for this roster can be updated ({len(self.saved)} groups)." if self.saved else ""
+        self.open_saved_button.layout.display = "" if self.saved else "none"
+        when = (
+            f" {counted(len(self.saved), 'group')} saved earlier for this roster: open them as saved, or update them."
+            if self.saved
+            else ""
+        )
         count = len(roster.learners)
         self.loaded.value = (
             f"<p>Roster <strong>{escape(roster.source)}</strong>: {count} learners imported.{escape(when)}</p>"
@@ -267,6 +277,21 @@ class LearningGroups(Dashboard):
 
     def _saved_groups(self, source: str) -> list[Group]:
         return records.saved_groups(self.store, source) if self.store else []
+
+    def open_saved(self) -> None:
+        """Show the groups last saved for this roster, as they were saved (nothing is moved)."""
+        if self.roster is None or not self.store:
+            raise ValidationError("Choose the roster the groups were saved for first.")
+        self.saved = self._saved_groups(self.roster.source)
+        if not self.saved:
+            raise ValidationError(f"No groups have been saved for {self.roster.source} yet.")
+        settings = Settings(
+            max_size=int(self.max_size.value), min_size=int(self.min_size.value), split_years=self.split_years.value
+        )
+        plan, gone = reopened(self.saved, self.roster.learners, self.mentors, settings)
+        self.show(plan)
+        left = f" {counted(len(gone), 'pupil')} no longer on the roster {are(len(gone))} left out." if gone else ""
+        self.status.ok(f"Opened the {counted(len(plan.groups), 'saved group')} for {self.roster.source}.{left}")
 
     # -- forming -----------------------------------------------------------------------------------
 
@@ -364,5 +389,6 @@ class LearningGroups(Dashboard):
             raise ValidationError("Form groups first.")
         record, versions = records.save_groups(self.store, self.roster.source, self.plan, self.roster.skipped)
         self.saved = list(self.plan.groups)
+        self.open_saved_button.layout.display = ""
         self.save_status.saved(f"Saved at {clock(record.created_at)} (version {versions}; earlier versions are kept).")
         self.status.ok("Groups saved.")
