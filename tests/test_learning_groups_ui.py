@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -235,3 +236,37 @@ def test_a_reopened_grouping_leaves_out_pupils_who_have_left_the_roster(store):
     later.open_saved_button.click()
     assert "P09" not in later.plan.assignment() and len(later.plan.assignment()) == 9
     assert "1 pupil no longer on the roster is left out" in later.status.widget.value
+
+
+def test_columns_with_unusual_headings_are_matched_on_the_page(store):
+    dashboard = page(store)
+    rows = "\n".join(f"P{i:02d},{1 + i}/10/2014,6,Form {i % 2}" for i in range(12))
+    data = f"Ref,Born,Year,Tutor\n{rows}\n".encode()
+    dashboard.roster_upload.value = [
+        {
+            "name": "export.csv",
+            "content": memoryview(data),
+            "type": "text/csv",
+            "size": len(data),
+            "last_modified": datetime.now(UTC),
+        }
+    ]
+    assert (
+        "does not look like a roster" in dashboard.status.widget.value
+        and "say which column" in dashboard.status.widget.value
+    )
+    assert "mapping" not in dashboard.status.widget.value, "no advice the page cannot follow"
+    match = dashboard.columns
+    assert match.widget.layout.display == "" and "pupil id and date of birth" in match.intro.value
+    assert list(match.fields["id"].control.options) == ["(not in this file)", "Ref", "Born", "Year", "Tutor"]
+    assert match.fields["year"].value == "Year", "a heading the import knows is chosen already"
+    match.import_button.click()
+    assert "Choose the column for the pupil id" in match.fields["id"].error and dashboard.roster is None
+    match.fields["id"].control.value, match.fields["dob"].control.value = "Ref", "Born"
+    match.fields["reg_group"].control.value = "Tutor"
+    match.import_button.click()
+    assert dashboard.roster is not None and len(dashboard.roster.learners) == 12
+    assert "12 learners imported" in dashboard.loaded.value and match.widget.layout.display == "none"
+    assert dashboard.roster.learners[0].reg_group == "Form 0"
+    dashboard.form_button.click()
+    assert dashboard.plan is not None and dashboard.plan.valid

@@ -165,3 +165,20 @@ def test_rules_file_reads_and_reports_bad_rows():
     assert "rules.csv:2: rule: 'friends' is not apart" in text
     assert "rules.csv:3: learners: keeping learners apart needs two or more ids" in text
     assert "rules.csv:4: group: a lock needs a group name" in text
+
+
+def test_a_roster_with_unknown_headings_says_which_columns_it_has_and_reads_with_them_named():
+    from smlkit.groups.files.roster import MissingColumns
+
+    data = b"Ref,Born,NC Year\nA1,02/03/2014,8\n"
+    with pytest.raises(MissingColumns) as caught:
+        read_roster(data, "odd.csv", on=ON)
+    problem = caught.value
+    assert (problem.headers, problem.missing, problem.found) == (
+        ["Ref", "Born", "NC Year"],
+        ["id", "dob"],
+        {"year": "NC Year"},
+    )
+    assert "mapping" not in str(problem) and "rename the headings" in str(problem)
+    roster = read_roster(data, "odd.csv", mapping={"id": "Ref", "dob": "Born"}, on=ON)
+    assert [learner.id for learner in roster.learners] == ["A1"]

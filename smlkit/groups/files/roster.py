@@ -111,6 +111,22 @@ class Roster:
         return self
 
 
+class MissingColumns(DataFileError):
+    """A roster whose pupil id or date of birth column was not recognised by its heading.
+
+    Carries what a person needs to match the columns by hand: the file's ``headers``, the
+    ``missing`` fields and the columns ``found`` for the others (field → heading).
+    """
+
+    def __init__(
+        self, message: str, *, where: str, headers: list[str], missing: list[str], found: Mapping[str, str]
+    ) -> None:
+        super().__init__(message, where=where)
+        self.headers = [h for h in headers if h]
+        self.missing = missing
+        self.found = dict(found)
+
+
 def _columns(table: Table, spec: Mapping[str, tuple[str, ...]], mapping: Mapping[str, str]) -> dict[str, str]:
     found = {}
     for name, aliases in spec.items():
@@ -132,14 +148,18 @@ def read_roster(
     """Learners from a roster file. File-wide problems raise; row problems are collected."""
     table = read_table(data, source)
     columns = _columns(table, LEARNER_COLUMNS, mapping or {})
-    missing = [FIELD_LABELS[f] for f in ("id", "dob") if f not in columns]
+    missing = [f for f in ("id", "dob") if f not in columns]
     if missing:
-        raise DataFileError(
+        raise MissingColumns(
             "this does not look like a roster: no column for "
-            + " or ".join(missing)
+            + " or ".join(FIELD_LABELS[f] for f in missing)
             + f" (its columns: {', '.join(h for h in table.headers if h) or 'none'}); "
-            "name the columns with a mapping if they are called something else",
+            "if the file has them under other headings, say which column holds each, or rename the headings "
+            "(for example to UPN and DOB)",
             where=f"{source}:{table.header_row}",
+            headers=table.headers,
+            missing=missing,
+            found=columns,
         )
     if not table.rows:
         raise DataFileError("the roster has a header row but no pupils", where=source)

@@ -8,7 +8,7 @@ room-wide records (``learning-groups``, keyed by roster file name) holding pupil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from smlkit.content.paths import data_dir
 from smlkit.errors import DataFileError, SmlkitError, ValidationError
 from smlkit.groups import records
 from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
-from smlkit.groups.files.roster import Roster, read_mentors, read_roster
+from smlkit.groups.files.roster import MissingColumns, Roster, read_mentors, read_roster
 from smlkit.groups.forming import Group, Plan, form_groups
 from smlkit.groups.learners import Learner, Mentor
 from smlkit.groups.regrouping import regroup, reopened
@@ -27,6 +27,7 @@ from smlkit.groups.report import explain, quality_report
 from smlkit.groups.rules import APART, LOCK, TOGETHER, Rules, Settings, parse_rule_lines, rule_lines
 from smlkit.text import are, counted
 from smlkit.ui.groups import cards
+from smlkit.ui.groups.columns import ColumnMatch
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
 from smlkit.ui.kit.forms import (
@@ -76,6 +77,7 @@ class LearningGroups(Dashboard):
         self.open_saved_button = button("Open the saved groups", secondary=True, name="open-saved")
         self.open_saved_button.layout.display = "none"
         self.problems = html_block("", "smlkit-roster-problem-list")
+        self.columns = ColumnMatch(self.load_roster)
         self.skip_bad = Field(
             "skip_bad", "Form groups without the rows listed above", widgets.Checkbox(value=False, indent=False)
         )
@@ -142,6 +144,7 @@ class LearningGroups(Dashboard):
                 self._actions(self.mentor_upload, self.sample_mentors),
                 self.loaded,
                 self.open_saved_button,
+                self.columns.widget,
                 self.problems,
                 self.skip_bad.box,
                 _heading("2. Settings and rules"),
@@ -174,6 +177,7 @@ class LearningGroups(Dashboard):
         self.explain_button.on_click(lambda _b: self._run(self.explain_selected))
         self.save_button.on_click(lambda _b: self._run(self.save))
         self.open_saved_button.on_click(lambda _b: self._run(self.open_saved))
+        self.columns.import_button.on_click(lambda _b: self._run(self.columns.import_again))
 
     @staticmethod
     def _actions(*children: widgets.Widget) -> widgets.HBox:
@@ -193,12 +197,15 @@ class LearningGroups(Dashboard):
         self.form_button.disabled = not on or self.roster is None
         self.update_button.disabled = not on or self.roster is None or not (self.plan or self.saved)
 
+    def _checked(self) -> tuple[Field, ...]:
+        return (self.apart, self.together, self.locks, self.max_size, self.min_size)
+
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
         self.status.clear()
         self._set_enabled(True)
 
     def problem(self, exc: SmlkitError | None) -> None:
-        for field in (self.apart, self.together, self.locks, self.max_size, self.min_size):
+        for field in (*self._checked(), *self.columns.fields.values()):
             field.set_error(exc.message if isinstance(exc, ValidationError) and exc.field == field.name else None)
         if exc is not None and "\n" in str(exc):  # a file's rows: the first line here, every row in the list
             first, *rows = str(exc).splitlines()
@@ -221,12 +228,17 @@ class LearningGroups(Dashboard):
     def load_sample(self, name: str = SAMPLE_ROSTER) -> None:
         self.load_roster(name, (data_dir() / "groups" / name).read_bytes())
 
-    def load_roster(self, name: str, data: bytes) -> None:
+    def load_roster(self, name: str, data: bytes, mapping: Mapping[str, str] | None = None) -> None:
         self.roster = None
         self.problems.value = ""
         self.skip_bad.box.layout.display = "none"
         self._set_enabled(True)
-        roster = read_roster(data, Path(name).name)  # file-wide problems raise, and show in the status
+        try:
+            roster = read_roster(data, Path(name).name, mapping=mapping)  # file-wide problems show in the status
+        except MissingColumns as exc:
+            self.columns.offer(Path(name).name, data, exc)  # the columns can be matched by hand, below
+            raise
+        self.columns.hide()
         self.roster = roster
         self.plan = None
         self.results.layout.display = "none"
@@ -311,7 +323,7 @@ class LearningGroups(Dashboard):
         settings = Settings(
             max_size=int(self.max_size.value), min_size=int(self.min_size.value), split_years=self.split_years.value
         )
-        for field in (self.apart, self.together, self.locks, self.max_size, self.min_size):
+        for field in self._checked():
             field.set_error(None)
         avoid = ("gender",) if self.avoid_isolating.value else ()
         return self.roster.learners, Rules(tuple(rules), avoid_isolating=avoid), settings
