@@ -35,6 +35,7 @@ from smlkit import library as content
 from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError
 from smlkit.people.names import PROFILE_KIND
+from smlkit.people.suppression import room_shown
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
 from smlkit.ui.kit.forms import StatusLine, button, escape, html_block, set_secondary
@@ -341,7 +342,15 @@ class Wall(Dashboard):
             self.reveal_button.description = "Hide results" if revealed else "Reveal results"
             self.reveal_button.tooltip = self.reveal_button.description
             set_secondary(self.reveal_button, revealed)  # "Hide results" in the neutral style
-            if revealed:
+            # Counts of anonymous choices over the whole room appear once the room has the minimum; written
+            # answers are moderated one by one instead.
+            counted_room = prompt.kind == "text" or room_shown(len(visible), state.minimum)
+            if revealed and not counted_room:
+                self.results.value = (
+                    f'<p class="smlkit-results-waiting">The results appear once at least {state.minimum} people have '
+                    f"answered ({len(visible)} so far), so that nobody's answer can be picked out.</p>"
+                )
+            elif revealed:
                 summary = tally(prompt, visible)
                 extra = answers_html(self.board.shown) if prompt.kind == "text" else ""
                 self.results.value = tally_html(prompt, summary) + extra
@@ -352,7 +361,7 @@ class Wall(Dashboard):
                 )
             dimension = self.split.control.value
             self.split.box.layout.display = "none" if prompt.kind == "text" else "flex"
-            if revealed and dimension and prompt.kind != "text":
+            if revealed and counted_room and dimension and prompt.kind != "text":
                 split = breakdown(prompt, visible, dimension, self.groups.choices(dimension), state.minimum)
                 self.breakdown.value = breakdown_html(prompt, split)
             else:
