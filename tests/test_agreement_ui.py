@@ -235,7 +235,7 @@ def test_the_room_list_names_people_only_as_they_chose(store, clock):
     named.save()
     facilitator = open_page(store, clock, facilitator=True)
     table = facilitator.room.table.value
-    assert "Anonymous" in table and "Priya" in table and "2 agreement(s)" in table
+    assert "Anonymous" in table and "Priya" in table and "2 agreements in the room" in table
 
 
 def test_the_days_record_has_a_learning_agreements_sheet_and_erasure_removes_it(store, clock):

@@ -54,7 +54,7 @@ def test_every_problem_is_listed_at_once(tmp_path):
     broken = GOOD_PROMPT.replace("kind: text", "kind: essay").replace("audience: staff", "audience: pupils")
     with pytest.raises(DataFileError) as caught:
         content.load_prompts(write(tmp_path, broken))
-    assert "2 problem(s)" in str(caught.value)
+    assert "2 problems" in str(caught.value)
 
 
 def test_scale_prompt_without_points_is_refused(tmp_path):

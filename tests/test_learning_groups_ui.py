@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -105,7 +107,7 @@ def test_saved_groups_are_versions_in_the_day_record_and_can_be_updated(store):
     # later the same roster is loaded again: the saved groups are updated, not reshuffled
     later = page(store)
     later.sample_button.click()
-    assert "can be updated" in later.loaded.value
+    assert "open them as saved, or update them" in later.loaded.value
     later.update_button.click()
     assert later.plan.valid and later.plan.moves == ()
     assert later.plan.assignment() == dashboard.plan.assignment()
@@ -147,7 +149,7 @@ def test_a_rules_file_fills_the_rule_boxes_and_is_honoured(store):
     where = dashboard.plan.assignment()
     assert where["X999190821404"] == "Owls" and where["X999741121886"] != where["X999838721487"]
     dashboard._run(lambda: dashboard.load_rules("bad.csv", b"rule,learners\nfriends,A;B\n"))
-    assert "bad.csv: 1 rule row(s) could not be read" in dashboard.status.widget.value
+    assert "bad.csv: 1 rule row could not be read" in dashboard.status.widget.value
     assert "<li>bad.csv:2: rule: &#x27;friends&#x27; is not apart, together, lock or prefer</li>" in (
         dashboard.problems.value
     )
@@ -184,3 +186,110 @@ def test_a_20_mb_roster_is_refused_in_the_page_within_two_seconds(store):
     assert time.monotonic() - started < 2
     assert "larger than 10 MB" in dashboard.status.widget.value
     assert dashboard.roster is None
+
+
+def test_upload_buttons_say_what_to_choose_and_carry_no_file_count(store):
+    dashboard = page(store)
+    uploads = (dashboard.roster_upload, dashboard.mentor_upload, dashboard.rules_upload)
+    assert [u.description for u in uploads] == [
+        "Choose a roster file (CSV or XLSX)…",
+        "Choose a mentor list (optional)…",
+        "Choose a rules file (optional)…",
+    ]
+    # The page script takes ipywidgets' "(0)" off every button with this class.
+    assert all("smlkit-upload" in u._dom_classes for u in uploads)
+    from smlkit.serve import server
+
+    script = (Path(server.__file__).parent / "share/jupyter/voila/templates/sml/static/sml.js").read_text()
+    assert "hideUploadCounts" in script and ".smlkit-upload" in script
+
+
+def test_the_secondary_sample_path_ends_in_a_valid_grouping_with_secondary_mentors(store):
+    dashboard = page(store)
+    dashboard.sample_secondary.click()
+    dashboard.sample_mentors.click()
+    assert "sample mentors for secondary (Years 7–11) from mentors-secondary.csv" in dashboard.status.widget.value
+    assert {m.name for m in dashboard.mentors} >= {"Mr Jones", "Mr Edwards"}
+    dashboard.form_button.click()
+    assert "No valid grouping" not in dashboard.status.widget.value
+    assert dashboard.plan is not None and dashboard.plan.valid and dashboard.plan.groups
+    assert all(g.mentor for g in dashboard.plan.groups), "every group has one of the secondary sample's mentors"
+
+
+def test_the_primary_sample_path_keeps_the_primary_mentors(store):
+    dashboard = page(store)
+    dashboard.sample_button.click()
+    dashboard.sample_mentors.click()
+    assert "mentors-primary.csv" in dashboard.status.widget.value
+    dashboard.form_button.click()
+    assert dashboard.plan is not None and dashboard.plan.valid
+
+
+def test_saved_groups_can_be_reopened_as_they_were_saved(store):
+    first = page(store)
+    first.sample_button.click()
+    assert first.open_saved_button.layout.display == "none", "nothing saved yet"
+    first.form_button.click()
+    first.move_who.value = first.plan.groups[0].members[0]
+    first.move_to.value = first.plan.groups[1].id
+    first.move_button.click()
+    saved = first.plan.assignment()
+    first.save_button.click()
+    # Another day, another page: the same roster, and the groups come back exactly as saved.
+    later = page(store)
+    later.sample_button.click()
+    assert "10 groups saved earlier for this roster" in later.loaded.value
+    assert later.open_saved_button.layout.display == ""
+    later.open_saved_button.click()
+    assert later.plan is not None and later.plan.assignment() == saved
+    assert "Opened the 10 saved groups for primary-years-5-6.csv." in later.status.widget.value
+    assert later.cards.value.count('class="smlkit-group-card"') == 10
+    assert later.results.layout.display == "" and not later.save_button.disabled
+
+
+def test_a_reopened_grouping_leaves_out_pupils_who_have_left_the_roster(store):
+    rows = "\n".join(f"P{i:02d},{1 + i}/10/2014,6" for i in range(10))
+    first = page(store)
+    first.load_roster("class.csv", f"UPN,DOB,Year\n{rows}\n".encode())
+    first.form_button.click()
+    first.save_button.click()
+    later = page(store)
+    fewer = "\n".join(rows.splitlines()[:-1])
+    later.load_roster("class.csv", f"UPN,DOB,Year\n{fewer}\n".encode())
+    later.open_saved_button.click()
+    assert "P09" not in later.plan.assignment() and len(later.plan.assignment()) == 9
+    assert "1 pupil no longer on the roster is left out" in later.status.widget.value
+
+
+def test_columns_with_unusual_headings_are_matched_on_the_page(store):
+    dashboard = page(store)
+    rows = "\n".join(f"P{i:02d},{1 + i}/10/2014,6,Form {i % 2}" for i in range(12))
+    data = f"Ref,Born,Year,Tutor\n{rows}\n".encode()
+    dashboard.roster_upload.value = [
+        {
+            "name": "export.csv",
+            "content": memoryview(data),
+            "type": "text/csv",
+            "size": len(data),
+            "last_modified": datetime.now(UTC),
+        }
+    ]
+    assert (
+        "does not look like a roster" in dashboard.status.widget.value
+        and "say which column" in dashboard.status.widget.value
+    )
+    assert "mapping" not in dashboard.status.widget.value, "no advice the page cannot follow"
+    match = dashboard.columns
+    assert match.widget.layout.display == "" and "pupil id and date of birth" in match.intro.value
+    assert list(match.fields["id"].control.options) == ["(not in this file)", "Ref", "Born", "Year", "Tutor"]
+    assert match.fields["year"].value == "Year", "a heading the import knows is chosen already"
+    match.import_button.click()
+    assert "Choose the column for the pupil id" in match.fields["id"].error and dashboard.roster is None
+    match.fields["id"].control.value, match.fields["dob"].control.value = "Ref", "Born"
+    match.fields["reg_group"].control.value = "Tutor"
+    match.import_button.click()
+    assert dashboard.roster is not None and len(dashboard.roster.learners) == 12
+    assert "12 learners imported" in dashboard.loaded.value and match.widget.layout.display == "none"
+    assert dashboard.roster.learners[0].reg_group == "Form 0"
+    dashboard.form_button.click()
+    assert dashboard.plan is not None and dashboard.plan.valid

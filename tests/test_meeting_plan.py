@@ -22,8 +22,17 @@ def test_time_is_shared_equally_with_check_in_and_close():
         "Fay's time",
         "Close",
     ]
-    assert [s.seconds // 60 for s in plan.segments] == [5, 5, 5, 5, 5, 5, 5, 10]  # the spare 5 go to the close
+    # A 5-minute close stays 5 minutes; the 35 minutes between are shared equally: 5 min 50 s each.
+    assert [s.seconds for s in plan.segments] == [300, 350, 350, 350, 350, 350, 350, 300]
     assert plan.total_seconds == 45 * 60
+
+
+def test_check_in_and_close_last_as_long_as_asked_whatever_is_left_over():
+    for members, minutes in ((["Ann", "Ben", "Cy"], 40), (["Ann", "Ben", "Cy", "Dee"], 47), (["Ann"], 15)):
+        plan = plan_meeting(members, minutes, check_in=4, close=5)
+        assert plan.segments[0].seconds == 4 * 60 and plan.segments[-1].seconds == 5 * 60
+        shares = [s.seconds for s in plan.segments if s.member]
+        assert max(shares) - min(shares) <= 1 and plan.total_seconds == minutes * 60
 
 
 @pytest.mark.parametrize(
@@ -33,6 +42,7 @@ def test_time_is_shared_equally_with_check_in_and_close():
         (["Ann", "ann"], 45, "members", "same name"),
         (["A", "B", "C", "D", "E", "F"], 20, "minutes", "allow at least 3 each"),
         (["Ann"], 5, "minutes", "between 10 and 240"),
+        (["A", "B", "C", "D", "E", "F", "G"], 60, "members", "at most 6 learners and a mentor"),
     ],
 )
 def test_plans_that_cannot_work_say_why(members, minutes, field, message):
@@ -85,7 +95,24 @@ def test_the_page_plans_runs_and_announces_by_buttons():
 def test_the_page_puts_a_bad_length_beside_its_field():
     page = MeetingClockPage(clock=lambda: 0.0)
     page.start(Visitor("t", is_facilitator=True), live=False)
-    page.members.value = "\n".join("ABCDEFG")
+    page.members.value = "\n".join("ABCDEF")
     page.minutes.value = 20
     page.plan_button.click()
     assert page.minutes.error and "allow at least 3 each" in page.minutes.error
+
+
+def test_seven_names_are_refused_beside_the_list_and_the_clock_sits_at_the_top():
+    page = MeetingClockPage(clock=lambda: 0.0)
+    page.start(Visitor("t", is_facilitator=True), live=False)
+    page.members.value = "\n".join(["Ann", "Ben", "Cy", "Dee", "Eve", "Fay", "Gus (mentor)"])
+    page.plan_button.click()
+    assert "You named 7 people" in page.members.error and "at most 6 learners and a mentor" in page.members.error
+    assert page.clock is None and page.running_box.layout.display == "none"
+    page.members.value = "\n".join(["Ann", "Ben", "Cy", "Dee", "Eve", "Fay"])
+    page.minutes.value, page.close.value = 60, 5
+    page.plan_button.click()
+    assert not page.members.error
+    assert page.widget.children[0] is page.running_box, "the running clock comes before the plan and the form"
+    assert "Start" in [b.description for b in page.running_box.children[1].children]
+    assert "<th scope='row'>Close</th><td>5 min</td>" in page.agenda.value
+    assert "Ann&#x27;s time</th><td>8 min 20 s</td>" in page.agenda.value

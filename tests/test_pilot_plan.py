@@ -268,7 +268,7 @@ def test_the_markdown_has_every_part_of_the_plan_and_escapes_what_the_team_typed
 def test_a_plan_with_problems_lists_them_first():
     plan = build_plan(good_choices(mentors=(mentor("Mr Dale", "volunteer", 2, checks_done=False),)))
     lines = plan_markdown(plan).splitlines()
-    assert lines[2] == "**1 thing(s) to settle before the first meeting.**"
+    assert lines[2] == "**1 thing to settle before the first meeting.**"
     assert lines.index("## To settle before starting") < lines.index("## Which pupils, and why")
 
 

@@ -90,7 +90,7 @@ def test_erase_command_reports_what_went(db_url, capsys):
     _person(store, "a", "Priya", "mine")
     assert cli.main(["erase", "--db", db_url, "--participant", "Priya"]) == 0
     out = capsys.readouterr().out
-    assert "Erased Priya: 3 item(s)." in out and "reflection: 1" in out
+    assert "Erased Priya: 3 items." in out and "reflection: 1" in out
     assert cli.main(["erase", "--db", db_url, "--participant", "Priya"]) == 2
     assert "nobody in this store is known as 'Priya'" in capsys.readouterr().err
 

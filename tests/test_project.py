@@ -113,3 +113,26 @@ def test_ci_installs_chromium_and_runs_the_readme_test_command():
     assert "chromium" in ci
     assert "postgresql" in ci
     assert "make test" in ci
+
+
+def test_no_text_hedges_its_plural_with_a_bracketed_s():
+    # "3 thing(s)" reads as a machine talking; the words agree with the number instead (smlkit.text.counted).
+    hedged = re.compile(r"[a-z]\((?:s|es|ies)\)(?! for )")  # not a call such as Path(s) for s in ...
+    folders = ("smlkit", "data", "notebooks", "exercises", "docs")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in folders
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.suffix in {".py", ".yaml", ".yml", ".md", ".ipynb", ".json", ".html", ".txt"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if hedged.search(line)
+    ]
+    assert found == []
+
+
+def test_counts_agree_with_their_nouns():
+    from smlkit.text import are, counted
+
+    assert [counted(n, "thing") for n in (0, 1, 2)] == ["0 things", "1 thing", "2 things"]
+    assert counted(1, "person", "people") == "1 person" and counted(4, "person", "people") == "4 people"
+    assert (are(1), are(3)) == ("is", "are")

@@ -12,7 +12,7 @@ from smlkit.access.visitor import Visitor
 from smlkit.people.records import set_display_name
 from smlkit.scenarios import files as scenario_library
 from smlkit.scenarios import records
-from smlkit.scenarios.model import Choice
+from smlkit.scenarios.model import Choice, Progress, choose, position
 from smlkit.storage.store import Store
 from smlkit.ui.scenarios.debrief import Debrief
 from smlkit.ui.scenarios.rehearsal import Rehearsal
@@ -200,6 +200,26 @@ def test_debrief_counts_first_choices_and_suppresses_small_cells(store, library)
     assert "12 people have made at least one choice" in page_.overview.value
 
 
+def test_debrief_with_six_players_shows_the_rooms_choices(store, library):
+    # Six people: five asked Ada what she enjoys, one gave her a goal. Each option's count is a whole-room
+    # count of anonymous choices, so the one who chose alone is shown as 1, not hidden.
+    scenario = scenario_library.load_scenario(CORPUS / "valid.yaml")
+    room = [[("first", 0), ("second", 0)]] * 4 + [[("first", 0), ("second", 1)], [("first", 1)]]
+    for pid, picks in zip(seed_room(store, "corpus-valid", room), room, strict=True):
+        progress = Progress("corpus-valid")
+        for node, option in picks:
+            assert node == position(scenario, progress).id
+            progress = choose(scenario, progress, option)
+        records.save_progress(store, pid, progress)
+    page_ = debrief(store, library)
+    html = page_.choices.value
+    assert "Hidden (small group)" not in html and "Hidden (small group)" not in page_.endings.value
+    assert "First choices at this point: 6 people" in html and "<td>5</td>" in html and "<td>1</td>" in html
+    assert "First choices at this point: 5 people" in html and "<td>4</td>" in html
+    endings = page_.endings.value
+    assert "<td>4</td>" in endings and "<td>2</td>" in endings, "4 whistled; 1 was taught and 1 given a goal"
+
+
 def test_debrief_shows_answers_escaped_and_moderated(store, library):
     texts = ["Ask her what she enjoys", HOSTILE, "this is sh1t", "Wait quietly"]
     seed_room(store, "corpus-valid", [[("first", 0)]] * 4, said_node="first", texts=texts)
@@ -208,7 +228,7 @@ def test_debrief_shows_answers_escaped_and_moderated(store, library):
     assert "Ask her what she enjoys" in shown
     assert "&lt;img src=x" in shown and "<img src=x" not in shown and "<script>" not in shown
     assert "sh1t" not in shown, "held words wait for the facilitator"
-    assert "1 answer(s) are held" in page_.held.children[0].value
+    assert "1 answer is held" in page_.held.children[0].value
     hide = next(
         w
         for row in page_.answers.children

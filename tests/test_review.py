@@ -285,7 +285,7 @@ def test_change_since_baseline_per_element(instrument):
     assert found["mgmt-ict"].delta == 2.0
     assert found["gate-mentoring"].after is None and found["gate-mentoring"].delta is None
     text = change_text(instrument, list(found.values()), "Baseline", "Follow-up")
-    assert "Rose on 1 element(s): Information and communication technology (+2)." in text
+    assert "Rose on 1 element: Information and communication technology (+2)." in text
     assert "Fell on 0." in text and "Not compared (too few ratings in one round): " in text
 
 
@@ -342,6 +342,12 @@ def test_an_action_needs_every_part_and_a_real_date(instrument):
     }
     action, problems = check_action(instrument, raw)
     assert not problems and action.owner == "Deputy head" and action.action == HOSTILE
+    for typed in ("31/03/2026", "31.03.2026", "31-3-2026"):  # day first, as the roster reads dates
+        action, problems = check_action(instrument, {**raw, "plan-due": typed})
+        assert not problems and action.due == "2026-03-31"
+    for typed, why in (("31/3/26", "two-digit year"), ("03/31/2026", "not a real date"), ("soon", "not a date")):
+        _action, problems = check_action(instrument, {**raw, "plan-due": typed})
+        assert [p.field for p in problems] == ["plan-due"] and why in str(problems[0])
 
 
 def test_a_stored_plan_drops_broken_actions_and_has_a_limit(instrument):
@@ -387,7 +393,7 @@ def test_the_plan_document_lists_each_action_as_typed(instrument, school):
     plan = ActionPlan("r", (Action("gate-mentoring", HOSTILE, "Head", "2026-02-01", "Half of pupils mentored"),))
     document = Document(io.BytesIO(plan_docx(instrument, school, "Baseline", plan)))
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
-    assert "Mentoring and coaching" in cells and HOSTILE in cells and "2026-02-01" in cells
+    assert "Mentoring and coaching" in cells and HOSTILE in cells and "01/02/2026" in cells
 
 
 def test_an_empty_round_reports_without_failing(instrument, school, scale):

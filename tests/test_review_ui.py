@@ -160,6 +160,7 @@ def test_notes_and_the_action_plan_are_kept_and_escaped(store):
         "More mentors",
     )
     plan.form.save_button.click()
+    assert "01/05/2026" in plan.table.value
     assert "&lt;img src=x" in plan.table.value and "<img src=x" not in plan.table.value
     assert records.plan(store, page.instrument, "sample-follow-up").actions[0].action == HOSTILE
     plan.remove_choice.value = 0
@@ -172,6 +173,25 @@ def test_notes_and_the_action_plan_are_kept_and_escaped(store):
     book = load_workbook(io.BytesIO(data))
     notes = list(book["Leadership notes"].iter_rows(values_only=True))
     assert notes[1][1] == HOSTILE
+
+
+def test_the_action_plan_takes_a_due_date_typed_day_first_and_explains_a_bad_one(store):
+    page = explorer(store)
+    page.round_field.value = "sample-follow-up"
+    plan = page.plan
+    plan.element.value = "gate-mentoring"
+    plan.action.value, plan.owner.value, plan.measure.value = "Mentor training", "Deputy head", "Every tutor mentors"
+    plan.due.value = "31/02/2027"
+    plan.form.save_button.click()
+    assert "not a real date" in plan.due.error and "day/month/year, for example 31/03/2027" in plan.due.error
+    plan.due.value = "next Friday"
+    plan.form.save_button.click()
+    assert "&#x27;next Friday&#x27; is not a date" in plan.form.summary.widget.value
+    plan.due.value = "31/03/2027"
+    plan.form.save_button.click()
+    assert not plan.due.error
+    assert records.plan(store, page.instrument, "sample-follow-up").actions[0].due == "2027-03-31"
+    assert "31/03/2027" in plan.table.value
 
 
 def test_the_days_record_has_a_self_review_sheet_without_names(store):

@@ -220,3 +220,20 @@ def test_a_20_mb_roster_is_refused_within_two_seconds():
         read_roster(big, "everyone.csv", on=ON)
     assert time.monotonic() - started < 2
     assert len(str(caught.value).splitlines()) == 1 and str(caught.value).startswith("everyone.csv")
+
+
+def test_a_roster_with_unknown_headings_says_which_columns_it_has_and_reads_with_them_named():
+    from smlkit.groups.files.roster import MissingColumns
+
+    data = b"Ref,Born,NC Year\nA1,02/03/2014,8\n"
+    with pytest.raises(MissingColumns) as caught:
+        read_roster(data, "odd.csv", on=ON)
+    problem = caught.value
+    assert (problem.headers, problem.missing, problem.found) == (
+        ["Ref", "Born", "NC Year"],
+        ["id", "dob"],
+        {"year": "NC Year"},
+    )
+    assert "mapping" not in str(problem) and "rename the headings" in str(problem)
+    roster = read_roster(data, "odd.csv", mapping={"id": "Ref", "dob": "Born"}, on=ON)
+    assert [learner.id for learner in roster.learners] == ["A1"]

@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smlkit.errors import ValidationError
-from smlkit.people.suppression import minimum_group, publish, suppressed_across, suppressed_cells
+from smlkit.people.suppression import minimum_group, publish, room_shown, suppressed_across, suppressed_cells
+
+
+def test_whole_room_counts_wait_for_the_room_not_for_each_option():
+    assert not room_shown(4) and room_shown(5) and room_shown(6)
+    assert room_shown(3, minimum=3) and not room_shown(4, minimum=6)
+    with pytest.raises(ValidationError):
+        room_shown(2, minimum=2)
 
 
 def test_groups_under_five_are_hidden_by_default():

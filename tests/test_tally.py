@@ -93,6 +93,20 @@ def test_breakdown_hides_a_small_group_and_shows_neither_its_result_nor_its_coun
     assert set(result.hidden_names) == {"Maths", NOT_GIVEN}
 
 
+def test_the_room_shows_every_count_while_a_department_of_four_stays_hidden():
+    # Nine staff: the room's choices are anonymous counts, a lone "no" included; but splitting them by
+    # department would isolate English's four people, so English is hidden (and Science with it, or
+    # English could be found by subtracting Science from the room).
+    values = ["yes"] * 4 + ["no"] + ["yes"] * 3 + ["no"]
+    depts = ["Science"] * 5 + ["English"] * 4
+    room = answers(SINGLE, values, depts)
+    assert {bar.label: bar.count for bar in tally(SINGLE, room).bars} == {"yes": 7, "no": 2}
+    split = breakdown(SINGLE, room, "department", DEPTS, minimum=5)
+    english = next(g for g in split.groups if g.group == "English")
+    assert english.suppressed and english.n is None and english.tally is None
+    assert split.shown == []
+
+
 def test_subtraction_attack_cannot_recover_a_hidden_group():
     # Room total is shown. Science 6, English 5, Maths 1: showing Science and English would let the
     # facilitator subtract them from the room and read Maths' single answer. English must be hidden too.

@@ -255,3 +255,47 @@ def test_where_now_and_my_agreement_refuse_a_taken_name_beside_the_name_field(st
     assert mine._chosen_name(strict=False) is False, "an autosave keeps the agreement and leaves the name"
     with pytest.raises(Exception, match="already using the name 'Jo'"):
         mine._chosen_name(strict=True)
+
+
+def test_reveal_is_off_until_a_question_is_on_the_wall_and_hiding_is_never_green(store, wall):
+    assert wall.reveal_button.disabled, "no question on the wall: nothing to reveal"
+    page = participant(store, "p1")
+    open_question(wall, "know-sentence")
+    assert not wall.reveal_button.disabled
+    assert "smlkit-secondary" not in wall.reveal_button._dom_classes, "revealing is the positive step"
+    page.poll()
+    page.controls[("know-sentence", 1)].value = "an answer to hide"
+    page.send_button.click()
+    wall.refresh()
+    wall.reveal_button.click()
+    assert wall.reveal_button.description == "Hide results"
+    assert "smlkit-secondary" in wall.reveal_button._dom_classes, "'Hide results' takes the neutral style"
+    row = wall.moderation._rows[wall.board.entries[0].answer_id]
+    assert row.first.description == "Hide answer 1" and "smlkit-secondary" in row.first._dom_classes
+    row.first.click()
+    assert row.first.description == "Restore answer 1" and "smlkit-secondary" not in row.first._dom_classes
+    wall.reveal_button.click()
+    assert wall.reveal_button.description == "Reveal results"
+    assert "smlkit-secondary" not in wall.reveal_button._dom_classes
+
+
+def test_the_rooms_choices_appear_once_five_have_answered_each_count_shown(store, wall):
+    open_question(wall, "now-gap")
+    pages = [participant(store, f"p{i}") for i in range(5)]
+    for i, page in enumerate(pages[:4]):
+        page.poll()
+        page.controls[("now-gap", 1)].value = 4 if i else 1
+        page.send_button.click()
+    wall.refresh()
+    wall.reveal_button.click()
+    assert "appear once at least 5 people have answered (4 so far)" in wall.results.value
+    assert "Average" not in wall.results.value
+    pages[4].poll()
+    pages[4].controls[("now-gap", 1)].value = 4
+    pages[4].send_button.click()
+    wall.refresh()
+    # Five in the room: every point with its count, the lone 1 included (nothing ties it to anyone).
+    assert "Average 3.4" in wall.results.value
+    assert (
+        '<td class="smlkit-num">1</td>' in wall.results.value and '<td class="smlkit-num">4</td>' in wall.results.value
+    )

@@ -332,7 +332,10 @@ def _complete(found: Mapping[str, Any], needed: Iterable[str], what: str) -> Non
         raise DataFileError(f"the guide has no {what} entry for: {', '.join(missing)}", field=what)
     unknown = [n for n in found if n not in needed]
     if unknown:
-        raise DataFileError(f"the guide's {what} has unknown id(s): {', '.join(unknown)}", field=what)
+        raise DataFileError(
+            f"the guide's {what} has {'an unknown id' if len(unknown) == 1 else 'unknown ids'}: {', '.join(unknown)}",
+            field=what,
+        )
 
 
 PLACE_NAMES: dict[str, str] = {

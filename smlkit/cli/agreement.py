@@ -21,6 +21,7 @@ from smlkit.agreements.files import yaml_json as agreement_files
 from smlkit.agreements.model import ROLES, Learner, LearningAgreement
 from smlkit.cli.parsing import Subparsers
 from smlkit.errors import ConfigError, DataFileError, ValidationError
+from smlkit.text import counted
 
 EXPORTS = {".docx": "docx", ".md": "markdown", ".markdown": "markdown"}
 
@@ -85,7 +86,7 @@ def run_check(args: argparse.Namespace) -> int:
     name = agreement.learner.name.strip() or "(no name)"
     print(f"Learning agreement: {name} ({agreement.learner.describe()})")
     if blockers:
-        print(f"Ready to sign: not yet. {len(blockers)} thing(s) to sort out first.")
+        print(f"Ready to sign: not yet. {counted(len(blockers), 'thing')} to sort out first.")
     else:
         print("Ready to sign: yes.")
     groups = (

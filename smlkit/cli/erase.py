@@ -7,6 +7,7 @@ import argparse
 from smlkit.cli.parsing import Subparsers
 from smlkit.people import records as privacy
 from smlkit.storage.store import Store
+from smlkit.text import counted
 
 
 def register(sub: Subparsers) -> None:
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     person = privacy.find(store, args.participant)
     report = store.erase_participant(person.participant_id)
     who = person.name or f"anonymous participant {person.participant_id}"
-    print(f"Erased {who}: {report.total} item(s).")
+    print(f"Erased {who}: {counted(report.total, 'item')}.")
     for kind, count in sorted(report.removed.items()):
         print(f"  {kind}: {count}")
     if not report.flushed:

@@ -11,7 +11,7 @@ from smlkit.errors import ConfigError
 from smlkit.exports.day_record import day_workbook, person_rows, person_workbook
 from smlkit.people import records as privacy
 from smlkit.storage.store import Store
-from smlkit.text import clean_line, scrubbed
+from smlkit.text import clean_line, counted, scrubbed
 
 
 def register(sub: Subparsers) -> None:
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             _write(out, person_workbook(person, saved))
         who = clean_line(person.name or "") or "an anonymous participant"
-        print(f"wrote {len(saved)} saved version(s) of {who} to {out}")
+        print(f"wrote {counted(len(saved), 'saved version')} of {who} to {out}")
         return 0
     _write(out, day_workbook(store))
     print(f"wrote the day's record to {out}")

@@ -24,6 +24,7 @@ from smlkit.groups.files.roster import read_mentors, read_roster
 from smlkit.groups.forming import form_groups
 from smlkit.groups.report import explain, quality_report
 from smlkit.groups.rules import Rules, Settings
+from smlkit.text import counted
 
 
 def register(sub: Subparsers) -> None:
@@ -59,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.skip_bad_rows:
         roster.require_complete()
     elif roster.problems:
-        print(f"left out {len(roster.skipped)} row(s) with problems:\n{roster.report()}", file=sys.stderr)
-    print(f"{roster.source}: {len(roster.learners)} learners imported ({roster.read_as})", file=sys.stderr)
+        print(f"left out {counted(len(roster.skipped), 'row')} with problems:\n{roster.report()}", file=sys.stderr)
+    print(f"{roster.source}: {counted(len(roster.learners), 'learner')} imported ({roster.read_as})", file=sys.stderr)
     mentors = read_mentors(_read(args.mentors), args.mentors) if args.mentors else []
     rules = read_rules(_read(args.rules), args.rules) if args.rules else Rules()
     settings = Settings(

@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_registrars() -> list[Callable[[Subparsers], None]]:
-    """Each command module adds its subcommand(s) through a ``register`` function."""
+    """Each command module adds its subcommands through a ``register`` function."""
     from smlkit.cli import agreement, erase, export, groups, handouts, prompts, review, scenarios
 
     return [m.register for m in (agreement, erase, export, groups, handouts, prompts, review, scenarios)]

@@ -12,6 +12,7 @@ from pathlib import Path
 from smlkit import library as content
 from smlkit.cli.parsing import Subparsers
 from smlkit.errors import DataFileError
+from smlkit.text import counted
 from smlkit.wall.prompts import AUDIENCES, KINDS
 
 
@@ -42,7 +43,7 @@ def run_check(args: argparse.Namespace) -> int:
         shown = str(path) if path else "data/prompts.yaml (packaged)"
         if problems:
             failed += 1
-            print(f"{shown}: {len(problems)} problem(s)")
+            print(f"{shown}: {counted(len(problems), 'problem')}")
             for problem in problems:
                 print(f"  {problem}")
         else:
@@ -68,5 +69,5 @@ def run_list(args: argparse.Namespace) -> int:
     for prompt in prompts:
         print(f"{prompt.id}  [{prompt.kind}]  {prompt.theme} / {prompt.element}")
         print(f"    {prompt.text}")
-    print(f"{len(prompts)} prompt(s)")
+    print(f"{counted(len(prompts), 'prompt')}")
     return 0

@@ -13,6 +13,7 @@ from smlkit.review.files import report_workbook
 from smlkit.review.instrument import Round
 from smlkit.review.tables import build_report
 from smlkit.storage.store import Store
+from smlkit.text import counted
 
 
 def register(sub: Subparsers) -> None:
@@ -52,5 +53,6 @@ def run_report(args: argparse.Namespace) -> int:
     notes = records.notes_for_round(store, chosen.id)
     out.write_bytes(report_workbook(instrument, school, content.review_scale(chosen.scale), report, plan, notes))
     hidden = ", ".join(sorted(report.table.hidden)) or "none"
-    print(f"Wrote {out}: round '{chosen.name}', {len(data.staff)} staff sheet(s); suppressed departments: {hidden}.")
+    sheets = counted(len(data.staff), "staff sheet")
+    print(f"Wrote {out}: round '{chosen.name}', {sheets}; suppressed departments: {hidden}.")
     return 0

@@ -13,6 +13,7 @@ import sys
 
 from smlkit.cli.parsing import Subparsers
 from smlkit.scenarios import files as scenario_library
+from smlkit.text import counted
 
 
 def register(sub: Subparsers) -> None:
@@ -68,7 +69,7 @@ def run_list(_args: argparse.Namespace) -> int:
         print(f"{scenario.id}: {scenario.title} ({', '.join(scenario.audience)})")
     if library.problems:
         print()
-        print(f"Left out because of problems ({len(library.left_out)} file(s)); run 'smlkit scenarios check':")
+        print(f"Left out because of problems ({counted(len(library.left_out), 'file')}); run 'smlkit scenarios check':")
         for file in library.left_out:
             print(f"  {file}")
     return 0

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from smlkit.text import counted
+
 if "jsonschema" not in sys.modules:
     # jsonschema imports rfc3987_syntax, when it is installed, only to check the "iri" string
     # format; that import builds a grammar and costs about 1.4 s of CPU in every dashboard
@@ -266,7 +268,8 @@ def _plain(err: jsonschema.ValidationError) -> str:
     if err.validator == "required":
         return message.replace("is a required property", "is missing (it is required)")
     if err.validator == "additionalProperties":
-        return message.replace("Additional properties are not allowed", "unknown field(s)")
+        one = "was unexpected" in message
+        return message.replace("Additional properties are not allowed", "unknown field" if one else "unknown fields")
     if err.validator == "enum":
         allowed = ", ".join(repr(v) for v in err.validator_value)
         return f"{err.instance!r} is not one of the allowed values: {allowed}"
@@ -284,7 +287,7 @@ def raise_if(problems: list[Problem], what: str) -> None:
     first = problems[0]
     listing = "\n".join(f"  - {p}" for p in problems)
     raise DataFileError(
-        f"{len(problems)} problem(s) in {what}:\n{listing}",
+        f"{counted(len(problems), 'problem')} in {what}:\n{listing}",
         where=f"{first.file}:{first.line}" if first.line else first.file,
         field=first.field,
     )

@@ -1,15 +1,17 @@
 """The course's evaluation: confidence at the start and at the end, and how the room moved.
 
 Each participant rates the same statements twice. The room's change is worked out only over
-people who answered both times (pairs), and every figure is subject to small-group suppression:
-a statement with fewer pairs than the minimum shows nothing, and the rose / same / fell
-breakdown hides any small cell (and enough others that it cannot be recovered by subtraction).
+people who answered both times (pairs). A statement with fewer pairs than the minimum shows
+nothing; from the minimum on, its means and how many rose, stayed the same or fell are shown.
+Rose / same / fell are whole-room counts of anonymous changes (no role or department goes with
+them), so they follow the room rule of :mod:`smlkit.people.suppression`, not the breakdown rule:
+a direction only one person took is counted, like every other.
 
 Over the day the figures are seen again and again, so they are worked out over a *release*
 (:mod:`releases`): people join the figures in whole blocks of the minimum, with the answers they
 had when their block filled. Two views then never differ by one person, so a newcomer's ratings
-cannot be worked out by comparing the figures before and after they answered; the rose / same /
-fell cells also hide any change since an earlier view that would single out a small group.
+(and the direction they moved) cannot be worked out by comparing the figures before and after
+they answered: any difference covers at least the minimum.
 
 Pure core: answers in, a summary out.
 """
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from statistics import mean
 
 from smlkit.people.releases import Release, Version, latest_release, releases
-from smlkit.people.suppression import DEFAULT_MINIMUM, minimum_group, suppressed_cells
+from smlkit.people.suppression import DEFAULT_MINIMUM, minimum_group, room_shown
 
 #: The two moments of the day.
 START = "start"
@@ -89,20 +91,20 @@ def change_for(
         after = _rating(answers.get(prompt_id))
         if before is not None and after is not None:
             pairs.append((before, after))
-    if len(pairs) < minimum:
+    if not room_shown(len(pairs), minimum):
         return Change(prompt_id, None, None, None, dict.fromkeys(DIRECTIONS))
-    counts = {
-        "rose": sum(1 for b, a in pairs if a > b),
-        "same": sum(1 for b, a in pairs if a == b),
-        "fell": sum(1 for b, a in pairs if a < b),
-    }
-    hidden = suppressed_cells(counts, minimum, total_shown=True)
+    return _shown(prompt_id, pairs)
+
+
+def _shown(prompt_id: str, pairs: Sequence[tuple[int, int]], waiting: int = 0) -> Change:
+    """The change over ``pairs`` (already enough of them), every figure shown."""
     return Change(
         prompt_id,
         len(pairs),
         round(mean(b for b, _ in pairs), 2),
         round(mean(a for _, a in pairs), 2),
-        {d: None if d in hidden else counts[d] for d in DIRECTIONS},
+        _directions(pairs),
+        waiting,
     )
 
 
@@ -162,48 +164,15 @@ def _released_change(prompt_id: str, start: Histories, end: Histories, minimum: 
     waiting = sum(1 for found in pairs.values() if found) - (len(made[-1].values) if made else 0)
     if not made:
         return Change(prompt_id, None, None, None, dict.fromkeys(DIRECTIONS), waiting)
-    tallies = [_directions(list(r.values.values())) for r in made]
-    hidden = _hidden_directions(tallies, minimum)[-1]
-    shown = list(made[-1].values.values())
-    return Change(
-        prompt_id,
-        len(shown),
-        round(mean(b for b, _ in shown), 2),
-        round(mean(a for _, a in shown), 2),
-        {d: None if d in hidden else tallies[-1][d] for d in DIRECTIONS},
-        waiting,
-    )
+    return _shown(prompt_id, list(made[-1].values.values()), waiting)
 
 
-def _directions(pairs: Sequence[tuple[int, int]]) -> dict[str, int]:
+def _directions(pairs: Sequence[tuple[int, int]]) -> dict[str, int | None]:
     return {
         "rose": sum(1 for b, a in pairs if a > b),
         "same": sum(1 for b, a in pairs if a == b),
         "fell": sum(1 for b, a in pairs if a < b),
     }
-
-
-def _hidden_directions(tallies: Sequence[Mapping[str, int]], minimum: int) -> list[frozenset[str]]:
-    """The direction cells hidden in each release in turn.
-
-    Small cells as in one view; and a cell whose change since an earlier release in which it
-    was shown would be a small group (or, by subtraction from the change in the total, would
-    let one be worked out). Hidden cells only grow, among three, so each release's loop ends.
-    """
-    found: list[frozenset[str]] = []
-    for j, counts in enumerate(tallies):
-        hidden = set(suppressed_cells(counts, minimum, total_shown=True))
-        for _pass in range(len(DIRECTIONS) + 1):
-            grown = set(hidden)
-            for i in range(j):
-                step = {d: counts[d] - tallies[i][d] for d in DIRECTIONS}
-                grown |= suppressed_cells(step, minimum, total_shown=True, also=grown | found[i]) - found[i]
-            grown |= suppressed_cells(counts, minimum, total_shown=True, also=grown)
-            if grown == hidden:
-                break
-            hidden = grown
-        found.append(frozenset(hidden))
-    return found
 
 
 def released_next_steps(end: Histories, minimum: int = DEFAULT_MINIMUM) -> list[str] | None:

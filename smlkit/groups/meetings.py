@@ -1,7 +1,10 @@
 """Planning a learning-group meeting as individual time, and the clock that runs it.
 
 Pure core. A meeting is a check-in, each member's own time in turn, and a close. Meeting
-length and minutes are settings (the sources fix neither). :class:`MeetingClock` is a state
+length and minutes are settings (the sources fix neither); the check-in and the close last
+exactly as long as asked, and the rest is shared equally among the members (to the second).
+A learning group is at most six learners and a mentor; the mentor keeps the time and takes
+no turn, so a plan has at most six members. :class:`MeetingClock` is a state
 machine driven by the time the caller passes in, so it can be tested without waiting.
 """
 
@@ -10,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from smlkit.errors import ValidationError
+from smlkit.groups.rules import SML_MAX
+from smlkit.text import counted
 
 #: Shortest individual time worth planning, in minutes.
 MIN_MEMBER_MINUTES = 3
-MAX_MEMBERS = 12
+#: Members with their own time: the learners of one learning group (the mentor takes no turn).
+MAX_MEMBERS = SML_MAX
 
 
 @dataclass(frozen=True)
@@ -33,28 +39,35 @@ class MeetingPlan:
 
 
 def plan_meeting(members: list[str], minutes: int, *, check_in: int = 5, close: int = 5) -> MeetingPlan:
-    """Share ``minutes`` as check-in, equal whole minutes of individual time each, and a close."""
+    """Share ``minutes`` as a check-in and a close of the lengths asked, and equal individual time between."""
     names = [m.strip() for m in members if m.strip()]
     if not names:
         raise ValidationError("Name at least one member of the group.", field="members")
     if len(names) > MAX_MEMBERS:
-        raise ValidationError(f"A meeting plan takes at most {MAX_MEMBERS} members.", field="members")
+        raise ValidationError(
+            f"You named {len(names)} people, but a learning group has at most {MAX_MEMBERS} learners and a "
+            "mentor. List only the learners (the mentor keeps the time and takes no turn), or split them into "
+            "two groups.",
+            field="members",
+        )
     if len({n.casefold() for n in names}) != len(names):
         raise ValidationError("Two members have the same name; make each name different.", field="members")
     if not 10 <= minutes <= 240:
         raise ValidationError("The meeting length must be between 10 and 240 minutes.", field="minutes")
     if check_in < 0 or close < 0:
         raise ValidationError("Check-in and close cannot be negative.", field="check_in")
-    each, spare = divmod(minutes - check_in - close, len(names))
+    each = (minutes - check_in - close) // len(names)
     if each < MIN_MEMBER_MINUTES:
         raise ValidationError(
-            f"{minutes} minutes leave {max(each, 0)} minute(s) each for {len(names)} members; allow at least "
-            f"{MIN_MEMBER_MINUTES} each (a longer meeting, or a shorter check-in and close).",
+            f"{minutes} minutes leave {counted(max(each, 0), 'minute')} each for {counted(len(names), 'member')}; "
+            f"allow at least {MIN_MEMBER_MINUTES} each (a longer meeting, or a shorter check-in and close).",
             field="minutes",
         )
     segments = [Segment("Check-in", check_in * 60)] if check_in else []
-    segments += [Segment(f"{name}'s time", each * 60, name) for name in names]
-    segments.append(Segment("Close", (close + spare) * 60))
+    # Equal shares to the second; the few seconds that do not divide go one each to the first members.
+    share, odd = divmod((minutes - check_in - close) * 60, len(names))
+    segments += [Segment(f"{name}'s time", share + (i < odd), name) for i, name in enumerate(names)]
+    segments.append(Segment("Close", close * 60))
     return MeetingPlan(tuple(s for s in segments if s.seconds > 0))
 
 

@@ -256,3 +256,30 @@ def _regroup(
     # 4. form afresh, keeping the names of the most similar old groups
     plan = form_groups(by_id.values(), rules, mentors, settings, on=on, previous=previous)
     return _with_moves(plan, previous, "The groups were formed afresh: no smaller change met every rule.")
+
+
+def reopened(
+    saved: Sequence[Group],
+    learners: Iterable[Learner],
+    mentors: Sequence[Mentor] = (),
+    settings: Settings | None = None,
+    *,
+    on: date | None = None,
+) -> tuple[Plan, tuple[str, ...]]:
+    """Saved groups back as a plan, exactly as saved, over today's roster; and who has left it.
+
+    Nothing is moved: members no longer on the roster are left out of their group (and returned,
+    so the page can say so), and a learner new to the roster is in no group until the groups are
+    updated (the quality report lists them).
+    """
+    by_id = index_learners(learners)
+    gone = tuple(m for g in saved for m in g.members if m not in by_id)
+    groups = tuple(
+        Group(g.id, tuple(m for m in g.members if m in by_id), g.mentor, g.slot)
+        for g in saved
+        if any(m in by_id for m in g.members)
+    )
+    plan = Plan(
+        groups, (), by_id, {m.id: m for m in mentors}, Rules(), (settings or Settings()).checked(), on or date.today()
+    )
+    return plan, gone

@@ -15,6 +15,7 @@ from typing import TypedDict
 from smlkit.groups.forming import Group, MoveDict, Plan, preferences
 from smlkit.groups.learners import Learner, months, year_label
 from smlkit.groups.rules import APART, LOCK, PREFER, TOGETHER, ConflictDict, Rule, characteristic_label
+from smlkit.text import are, counted
 
 
 class RuleCheck(TypedDict):
@@ -133,7 +134,7 @@ def broken_rules(plan: Plan) -> list[str]:
         broken.append("two groups have the same name")
     missing = [lid for lid in learners if lid not in where]
     if missing and plan.groups:
-        broken.append(f"{len(missing)} learner(s) are in no group: {', '.join(missing[:10])}")
+        broken.append(f"{counted(len(missing), 'learner')} {are(len(missing))} in no group: {', '.join(missing[:10])}")
     for rule in plan.rules.rules:
         if rule.hard and not rule_met(rule, plan, where):
             broken.append(rule.describe())
@@ -158,7 +159,7 @@ def _mentor_problems(plan: Plan) -> list[str]:
         load[mentor.id] += 1
         years = frozenset(year for m in group.members if (year := plan.learners[m].year) is not None)
         if not mentor.can_take_years(years):
-            problems.append(f"{mentor.shown} is not available for the year group(s) of group {group.id}")
+            problems.append(f"{mentor.shown} is not available for the year groups of group {group.id}")
         if not mentor.free_in(group.slot):
             problems.append(f"{mentor.shown} is not free in {group.slot}, when group {group.id} meets")
         if group.slot:

@@ -1,13 +1,22 @@
 """Small-group suppression for anything that summarises staff answers.
 
-Staff views are shown only for groups of at least ``minimum`` respondents (5 by
-default; a school may lower it, never below 3). A suppressed cell shows neither
-its value nor its count. And it must not be recoverable by subtraction: when the
-total is shown beside a breakdown, the suppressed cells taken together must
-themselves be a group of at least ``minimum`` (or there must be none), so more
-cells are suppressed (smallest first) until that holds.
+Suppression stops a *person* being picked out, so the minimum (5 by default; a school may
+lower it, never below 3) applies to the group of people a figure is about:
 
-Pure core: counts in, the set of cells to hide out.
+* **The whole room** (:func:`room_shown`). Counts of anonymous answers over everyone who
+  answered — how many chose each option of a rehearsal's decision, how many confidence ratings
+  rose, stayed or fell — are shown once the room has at least ``minimum`` respondents, every
+  option with its count, small ones included: no characteristic is attached to them, so an
+  option chosen by one person says nothing about who.
+* **A breakdown by a characteristic** (role, department: :func:`suppressed_cells`). Each group
+  of people it isolates is shown only if it has at least ``minimum`` respondents; a suppressed
+  cell shows neither its value nor its count. And it must not be recoverable by subtraction:
+  when the total is shown beside a breakdown, the suppressed cells taken together must
+  themselves be a group of at least ``minimum`` (or there must be none), so more cells are
+  suppressed (smallest first) until that holds. Two breakdowns of the same people side by
+  side need :mod:`smlkit.people.disclosure` as well.
+
+Pure core: counts in, what to show out.
 """
 
 from __future__ import annotations
@@ -37,6 +46,16 @@ def minimum_group(value: int | None = None) -> int:
             field="minimum",
         )
     return value
+
+
+def room_shown(respondents: int, minimum: int | None = DEFAULT_MINIMUM) -> bool:
+    """Whether counts of anonymous answers over the whole room may be shown: the room is big enough.
+
+    ``respondents`` is the number of people the counts are over (those who answered this
+    question, reached this decision, or answered both times). Below ``minimum`` nothing of
+    them is shown; from it on, every count is, however small.
+    """
+    return respondents >= minimum_group(minimum)
 
 
 def suppressed_cells(

@@ -12,6 +12,7 @@ from datetime import date
 
 from smlkit.pilot.meetings import FITS
 from smlkit.pilot.plan import PilotPlan
+from smlkit.text import counted
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
 
@@ -35,7 +36,7 @@ def plan_markdown(plan: PilotPlan) -> str:
     if plan.ready:
         lines += ["**Ready to start.** Nothing below stops the pilot beginning.", ""]
     else:
-        lines += [f"**{len(plan.problems)} thing(s) to settle before the first meeting.**", ""]
+        lines += [f"**{counted(len(plan.problems), 'thing')} to settle before the first meeting.**", ""]
     if plan.from_roster:
         lines += ["This plan names pupils. Keep it with the school's records, not on a shared drive.", ""]
     if plan.problems:
@@ -49,7 +50,7 @@ def plan_markdown(plan: PilotPlan) -> str:
         "## Which pupils, and why",
         "",
         f"- **Year groups:** {years}",
-        f"- **Pupils:** {pupils} in {len(plan.groups)} group(s)",
+        f"- **Pupils:** {pupils} in {counted(len(plan.groups), 'group')}",
         f"- **How they are chosen:** {text(c.selection.described)}",
         f"- **Why these pupils:** {text(c.selection.reason) or '(not written yet)'}",
     ]

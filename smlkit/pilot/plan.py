@@ -208,7 +208,7 @@ def build_plan(
             groups.append(PlannedGroup(f"Group {g + 1}", members, mentors[g] if g < len(mentors) else ""))
     largest = max((g.size for g in groups), default=0)
     fit = None
-    if largest:
+    if 0 < largest <= SML_MAX:  # a larger group is a problem already said; no meeting plan for it
         fit = meeting_fit(largest, choices.meeting_minutes, check_in=choices.check_in, close=choices.close)
     dates: tuple[date, ...] = ()
     if choices.start is not None:

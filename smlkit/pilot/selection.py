@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from smlkit.errors import ValidationError
 from smlkit.groups.learners import CHARACTERISTIC_LABELS, Learner
+from smlkit.text import are, counted
 
 #: How a school can choose its pilot's pupils, and what each means (shown to the team).
 METHODS = {
@@ -113,7 +114,8 @@ def representation(chosen: Sequence[Learner], roster: Sequence[Learner]) -> tupl
     missing = [learner.id for learner in chosen if learner.id not in ids]
     if missing:
         raise ValidationError(
-            f"{len(missing)} chosen pupil(s) are not on the roster (first: {missing[0]}).", field="pupils"
+            f"{counted(len(missing), 'chosen pupil')} {are(len(missing))} not on the roster (first: {missing[0]}).",
+            field="pupils",
         )
     shares = []
     for name in ("gender", "sen", "reg_group"):

@@ -21,6 +21,7 @@ from smlkit.people.disclosure import hidden_cells
 from smlkit.people.suppression import minimum_group, suppressed_across
 from smlkit.review.instrument import LEADERSHIP, STAFF, Instrument, Round, Sheet
 from smlkit.review.scale import Scale, format_level
+from smlkit.text import counted
 
 #: The department or role of someone who preferred not to say.
 NOT_GIVEN = ""
@@ -306,7 +307,7 @@ def change_text(instrument: Instrument, found: Sequence[Change], before: str, af
         return ", ".join(f"{names[c.element]} ({'+' if delta > 0 else ''}{format_level(delta)})" for c, delta in items)
 
     text = f"Chart of the median staff rating per element in {before} and in {after}. "
-    text += f"Rose on {len(rose)} element(s)" + (f": {listed(rose)}. " if rose else ". ")
+    text += f"Rose on {counted(len(rose), 'element')}" + (f": {listed(rose)}. " if rose else ". ")
     text += f"Fell on {len(fell)}" + (f": {listed(fell)}. " if fell else ". ")
     text += f"Unchanged on {len(same)}."
     if missing:

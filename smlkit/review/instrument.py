@@ -26,7 +26,7 @@ from typing import Any
 from smlkit.errors import DataFileError, ValidationError
 from smlkit.people.suppression import minimum_group
 from smlkit.review.scale import DONT_KNOW, Scale
-from smlkit.text import clean_text
+from smlkit.text import clean_text, typed_date
 
 #: The longest evidence note or leadership note accepted.
 MAX_NOTE = 1500
@@ -160,7 +160,7 @@ def instrument_from_data(elements_data: Mapping[str, Any], questions_data: Mappi
             unknown = [e for e in item["elements"] if e not in element_ids]
             if unknown:
                 raise DataFileError(
-                    f"question '{item['id']}' names element(s) that do not exist: {', '.join(unknown)}",
+                    f"question '{item['id']}' names elements that do not exist: {', '.join(unknown)}",
                     field=f"{where}.elements",
                 )
             source = item.get("source") or sources.get(item["kind"])
@@ -245,7 +245,7 @@ def new_round(name: Any, when: Any, scale: str, existing: Iterable[Round] = ()) 
 
 
 def check_date(value: Any, *, field: str, what: str, required: bool = True) -> str:
-    """An ISO date string from a date or text; ValidationError naming the field otherwise."""
+    """An ISO date string from a date or typed text (DD/MM/YYYY or ISO); ValidationError naming the field otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise ValidationError(f"Enter {what}", field=field)
@@ -253,9 +253,12 @@ def check_date(value: Any, *, field: str, what: str, required: bool = True) -> s
     if isinstance(value, date):
         return value.isoformat()
     try:
-        return date.fromisoformat(str(value).strip()).isoformat()
-    except ValueError:
-        raise ValidationError(f"Enter {what} as a real date, for example 2025-06-30", field=field) from None
+        return typed_date(str(value)).isoformat()
+    except ValueError as exc:
+        reason = str(exc).split(";", 1)[0]  # what is wrong with it, without the roster's advice
+        raise ValidationError(
+            f"{reason}. Enter {what} as day/month/year, for example 31/03/2027", field=field
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -364,7 +367,12 @@ def check_sheet(
     known = set(instrument.element_ids)
     unknown = sorted(k for k in raw_ratings if k not in known)
     if unknown:
-        problems.append(ValidationError(f"unknown element(s) in the ratings: {', '.join(unknown)}", field="ratings"))
+        problems.append(
+            ValidationError(
+                f"unknown {'element' if len(unknown) == 1 else 'elements'} in the ratings: {', '.join(unknown)}",
+                field="ratings",
+            )
+        )
     ratings: dict[str, Rating] = {}
     for element_id in instrument.element_ids:
         raw = raw_ratings.get(element_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from smlkit.people.budget import Budget
@@ -179,6 +180,14 @@ def change_rows(instrument: Instrument, report: Report) -> Rows:
     ]
 
 
+def uk_date(iso: str) -> str:
+    """An ISO date as the school writes it (31/03/2027); anything else as it is."""
+    try:
+        return f"{date.fromisoformat(iso):%d/%m/%Y}"
+    except ValueError:
+        return iso
+
+
 def plan_rows(instrument: Instrument, plan: ActionPlan) -> Rows:
     names = instrument.labels()
     return [
@@ -186,7 +195,7 @@ def plan_rows(instrument: Instrument, plan: ActionPlan) -> Rows:
             "priority": names.get(a.element, a.element),
             "action": a.action,
             "owner": a.owner,
-            "due": a.due,
+            "due": uk_date(a.due),
             "success measure": a.measure,
         }
         for a in plan.sorted_by_element(instrument)

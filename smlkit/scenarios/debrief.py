@@ -1,9 +1,10 @@
 """What the room did in a scenario, for the facilitator's debrief.
 
 Pure core. Each person counts once at each decision point: their *first* choice there (the
-instinct the rehearsal is about; later tries after going back are practice). Counts are
-published only through :mod:`smlkit.people.suppression`, so a decision point where fewer than the
-minimum have chosen shows nothing, and small cells show neither value nor count.
+instinct the rehearsal is about; later tries after going back are practice). A decision
+point's counts are whole-room counts of anonymous choices (no role or department goes with
+them), so they follow the room rule of :mod:`smlkit.people.suppression`: nothing is shown while
+fewer than the minimum have chosen there, then every response with its count, ones included.
 
 Free-text answers ("what would you say?") are moderated like the wall: the held-word filter
 holds an answer until the facilitator shows it, and the facilitator can hide any answer and
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from smlkit.people.suppression import minimum_group, suppressed_cells
+from smlkit.people.suppression import minimum_group, room_shown
 from smlkit.scenarios.model import Node, Option, Scenario
 from smlkit.wall.moderation import Decision, State, WordFilter, states
 
@@ -31,7 +32,7 @@ class ChoiceEvent:
 
 @dataclass(frozen=True)
 class OptionShare:
-    """How many chose one option, or None for both when the cell is suppressed."""
+    """How many chose one option, or None for both while the decision point is not shown."""
 
     index: int
     option: Option
@@ -69,6 +70,24 @@ def players(events: Iterable[ChoiceEvent]) -> int:
     return len({e.participant for e in events})
 
 
+def endings_reached(
+    scenario: Scenario, reached: Iterable[Iterable[str]], minimum: int | None = None
+) -> dict[str, int] | None:
+    """How many people reached each ending at least once, or None while fewer than ``minimum`` have played.
+
+    ``reached`` holds, per player (everyone with progress in the scenario), the endings they
+    reached. Like the choices, these are whole-room counts of anonymous outcomes.
+    """
+    counts = {e.id: 0 for e in scenario.endings}
+    played = 0
+    for endings in reached:
+        played += 1
+        for ending in set(endings):
+            if ending in counts:
+                counts[ending] += 1
+    return counts if room_shown(played, minimum) else None
+
+
 def room_choices(
     scenario: Scenario, events: Iterable[ChoiceEvent], minimum: int | None = None
 ) -> list[DecisionSummary]:
@@ -83,15 +102,11 @@ def room_choices(
             if option in counts:
                 counts[option] += 1
         total = sum(counts.values())
-        if total < minimum:
+        if not room_shown(total, minimum):
             shares = tuple(OptionShare(i, o, None, None) for i, o in enumerate(node.options))
             summaries.append(DecisionSummary(node, None, shares))
             continue
-        hidden = suppressed_cells(counts, minimum, total_shown=True)
-        shares = tuple(
-            OptionShare(i, o, None, None) if i in hidden else OptionShare(i, o, counts[i], counts[i] / total)
-            for i, o in enumerate(node.options)
-        )
+        shares = tuple(OptionShare(i, o, counts[i], counts[i] / total) for i, o in enumerate(node.options))
         summaries.append(DecisionSummary(node, total, shares))
     return summaries
 

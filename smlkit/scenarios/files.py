@@ -30,6 +30,7 @@ from smlkit.content.paths import data_dir
 from smlkit.errors import DataFileError
 from smlkit.scenarios.check import check_scenario
 from smlkit.scenarios.model import Principles, Scenario, scenario_from_data
+from smlkit.text import are, counted
 
 FOLDERS_ENV = "SMLKIT_SCENARIOS"
 SUFFIXES = (".yaml", ".yml")
@@ -86,7 +87,8 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
     if err.validator == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
         allowed = ", ".join(err.schema.get("properties", {}))
-        return f"unknown field(s) {', '.join(repr(e) for e in extra)}; the fields here are: {allowed}"
+        unknown = "unknown field" if len(extra) == 1 else "unknown fields"
+        return f"{unknown} {', '.join(repr(e) for e in extra)}; the fields here are: {allowed}"
     if err.validator == "type":
         return f"expected {err.validator_value}, found {type(err.instance).__name__}"
     if err.validator == "enum":
@@ -98,7 +100,7 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
         if last == "members":
             return f"a learning group has 1 to 7 members (six learners and a mentor); this one has {count}"
         limit = "at least" if err.validator == "minItems" else "at most"
-        return f"give {limit} {err.validator_value} item(s) here; there are {count}"
+        return f"give {limit} {counted(err.validator_value, 'item')} here; there {are(count)} {count}"
     if err.validator == "pattern":
         if err.validator_value == "\\S":
             return "this is blank; write something here"

@@ -3,7 +3,7 @@
 Pure core. A scenario sets the scene (the group, its members and their agreements, the
 situation), then asks the player to decide at a series of *nodes*. Each node offers two to
 four options; every option leads to another node or to an *ending* and carries feedback
-naming the SML principle(s) it honours or breaks, from the fixed list in
+naming the SML principles it honours or breaks, from the fixed list in
 ``data/principles.yaml``. Some nodes first ask "what would you say?" in the player's own
 words. A player's :class:`Progress` (the path taken so far) is plain data, so it can be
 saved after every choice and brought back after a reload.

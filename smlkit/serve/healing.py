@@ -14,6 +14,8 @@ import asyncio
 import logging
 from typing import Any
 
+from smlkit.text import counted
+
 log = logging.getLogger("smlkit.healing")
 #: Shutdowns under way (kept so the event loop does not lose them before they finish).
 _shutting: set[asyncio.Future[None]] = set()
@@ -58,7 +60,7 @@ def prune_dead(manager: Any) -> list[str]:
                 _shutting.add(future)
                 future.add_done_callback(_shutting.discard)
         if gone:
-            log.warning("Took %d dead kernel(s) out of the pool of %s; refilling it now", len(gone), notebook)
+            log.warning("Took %s out of the pool of %s; refilling it now", counted(len(gone), "dead kernel"), notebook)
             manager.fill_if_needed(delay=0, notebook_name=notebook)
     # A page's own kernel that died is shut down too: its websocket closes, so the page notices at
     # once (and reconnects to a fresh kernel) instead of waiting on a kernel that will never answer.

@@ -29,7 +29,7 @@ def workshop(tmp_path_factory) -> Iterator[Workshop]:
 
 @dataclass
 class RequestLog:
-    """Every request a browser context made, to check none left the workshop server(s)."""
+    """Every request a browser context made, to check none left the workshop servers."""
 
     allowed_origin: str
     urls: list[str] = field(default_factory=list)

@@ -96,7 +96,7 @@ def test_the_days_record_then_erasing_one_person_everywhere(workshop, new_contex
     assert cli.main(["erase", "--db", workshop.db_url, "--participant", NAME]) == 0
     report = capsys.readouterr().out.splitlines()
     removed = {**Counter(r.kind for r in erins), "participant": 1}
-    assert report[0] == f"Erased {NAME}: {sum(removed.values())} item(s)."
+    assert report[0] == f"Erased {NAME}: {sum(removed.values())} items."
     assert report[1 : 1 + len(removed)] == [f"  {kind}: {n}" for kind, n in sorted(removed.items())]
 
     leftovers = [row for row in _every_row(workshop.db_url) if NAME in row or "zebra-quartz-7" in row or erin in row]

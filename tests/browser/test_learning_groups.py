@@ -40,9 +40,13 @@ def test_facilitator_forms_locks_updates_exports_and_saves_groups(workshop, new_
     sign_in(page, workshop)
     open_dashboard(page, workshop.page_url(NOTEBOOK))
     expect(page.locator(".smlkit-learning-groups.smlkit-ready")).to_be_visible(timeout=60_000)
+    # The upload buttons say what they are for, without ipywidgets' "(0)" file count.
+    expect(page.locator(".smlkit-upload-roster")).to_have_text("Choose a roster file (CSV or XLSX)…")
+    expect(page.locator(".smlkit-upload-mentors")).to_have_text("Choose a mentor list (optional)…")
 
     upload(page, SAMPLE)
     expect(page.locator(".smlkit-roster-loaded")).to_contain_text("60 learners imported", timeout=20_000)
+    expect(page.locator(".smlkit-upload-roster")).to_have_text("Choose a roster file (CSV or XLSX)…")
     page.get_by_label("Keep apart").fill("X999741121886, X999838721487")
     page.get_by_role("button", name="Form groups", exact=True).click()
     cards = page.locator(".smlkit-group-card")

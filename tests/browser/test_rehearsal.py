@@ -221,7 +221,7 @@ def test_a_scenario_file_written_after_the_server_started_appears_in_the_list(au
     sign_in(facilitator, authoring_server)
     open_rehearsal(facilitator, authoring_server)
     note = facilitator.locator(".smlkit-facilitator-note")
-    expect(note).to_contain_text("1 file(s) are left out")
+    expect(note).to_contain_text("1 file is left out")
     expect(note).to_contain_text("broken.yaml")
     expect(note).to_contain_text("leads to 'nowhere'")
     facilitator.get_by_role("radio", name="Year 7: our own corridor moment").check()

@@ -25,7 +25,7 @@ from smlkit.errors import DataFileError
 from smlkit.groups.forming import Plan
 from smlkit.groups.learners import age_text, months, year_label
 from smlkit.groups.rules import APART, LOCK, PREFER, TOGETHER, Rule, Rules
-from smlkit.text import without_controls
+from smlkit.text import counted, without_controls
 
 RULE_NAMES = {
     "apart": APART,
@@ -73,7 +73,8 @@ def read_rules(data: bytes, source: str) -> Rules:
             rules.append(Rule(kind, learners, group or None, mentor or None, f"{source} row {number}"))
     if problems:
         raise DataFileError(
-            f"{len(problems)} rule row(s) could not be read:\n" + "\n".join(str(p) for p in problems), where=source
+            f"{counted(len(problems), 'rule row')} could not be read:\n" + "\n".join(str(p) for p in problems),
+            where=source,
         )
     return Rules(tuple(rules))
 

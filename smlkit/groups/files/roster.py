@@ -22,6 +22,7 @@ from typing import Any
 from smlkit.content.table import MAX_CELL, RowProblem, Table, find_column, read_as, read_table, text_value
 from smlkit.errors import DataFileError
 from smlkit.groups.learners import Learner, Mentor, expected_year_group, school_year_start, year_label
+from smlkit.text import counted, typed_date
 
 #: field → recognised header names (already in :func:`header_key` form), most specific first.
 LEARNER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -66,23 +67,7 @@ def parse_date(value: Any) -> date:
         if 1 <= value < 80_000:  # an Excel serial day number
             return date(1899, 12, 30) + timedelta(days=int(value))
         raise ValueError(f"'{value}' is not a date")
-    text = str(value or "").strip()
-    if not text:
-        raise ValueError("missing")
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+)?", text)
-    if iso:
-        year, month, day = (int(x) for x in iso.groups())
-    else:
-        uk = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})", text)
-        if not uk:
-            raise ValueError(f"'{text}' is not a date; write it as DD/MM/YYYY")
-        day, month, year = (int(x) for x in uk.groups())
-        if len(uk.group(3)) != 4:
-            raise ValueError(f"'{text}' has a two-digit year, which is ambiguous; write it as DD/MM/YYYY")
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(f"'{text}' is not a real date (read as day {day}, month {month}, year {year})") from None
+    return typed_date(str(value or ""))
 
 
 def parse_year(value: Any) -> int | None:
@@ -133,6 +118,22 @@ class Roster:
         return self
 
 
+class MissingColumns(DataFileError):
+    """A roster whose pupil id or date of birth column was not recognised by its heading.
+
+    Carries what a person needs to match the columns by hand: the file's ``headers``, the
+    ``missing`` fields and the columns ``found`` for the others (field → heading).
+    """
+
+    def __init__(
+        self, message: str, *, where: str, headers: list[str], missing: list[str], found: Mapping[str, str]
+    ) -> None:
+        super().__init__(message, where=where)
+        self.headers = [h for h in headers if h]
+        self.missing = missing
+        self.found = dict(found)
+
+
 def _columns(table: Table, spec: Mapping[str, tuple[str, ...]], mapping: Mapping[str, str]) -> dict[str, str]:
     found = {}
     for name, aliases in spec.items():
@@ -154,14 +155,18 @@ def read_roster(
     """Learners from a roster file. File-wide problems raise; row problems are collected."""
     table = read_table(data, source)
     columns = _columns(table, LEARNER_COLUMNS, mapping or {})
-    missing = [FIELD_LABELS[f] for f in ("id", "dob") if f not in columns]
+    missing = [f for f in ("id", "dob") if f not in columns]
     if missing:
-        raise DataFileError(
+        raise MissingColumns(
             "this does not look like a roster: no column for "
-            + " or ".join(missing)
+            + " or ".join(FIELD_LABELS[f] for f in missing)
             + f" (its columns: {', '.join(h for h in table.headers if h) or 'none'}); "
-            "name the columns with a mapping if they are called something else",
+            "if the file has them under other headings, say which column holds each, or rename the headings "
+            "(for example to UPN and DOB)",
             where=f"{source}:{table.header_row}",
+            headers=table.headers,
+            missing=missing,
+            found=columns,
         )
     if not table.rows:
         raise DataFileError("the roster has a header row but no pupils", where=source)
@@ -327,7 +332,7 @@ def read_mentors(data: bytes, source: str, *, mapping: Mapping[str, str] | None 
         )
     if problems:
         raise DataFileError(
-            f"{len({p.row for p in problems})} mentor row(s) could not be imported:\n"
+            f"{counted(len({p.row for p in problems}), 'mentor row')} could not be imported:\n"
             + "\n".join(str(p) for p in problems),
             where=source,
         )

@@ -16,6 +16,7 @@ from smlkit.agreements.data import from_dict
 from smlkit.agreements.model import LearningAgreement
 from smlkit.errors import SmlkitError
 from smlkit.storage.store import Record
+from smlkit.text import are, counted
 from smlkit.ui.kit.forms import Field, StatusLine, button, escape, guarded, html_block
 
 #: How many versions the table lists (all of them can still be restored).
@@ -112,7 +113,7 @@ class HistoryPanel:
             )
         if rows:
             more = len(newest) - SHOWN
-            caption = f"Your {len(newest)} saved version(s), newest first"
+            caption = f"Your {counted(len(newest), 'saved version')}, newest first"
             table = (
                 f'<table class="smlkit-table"><caption>{escape(caption)}</caption><thead><tr>'
                 '<th scope="col">Version</th><th scope="col">Saved</th><th scope="col">How</th>'
@@ -120,8 +121,8 @@ class HistoryPanel:
             )
             if more > 0:
                 table += (
-                    f'<p class="smlkit-note">{more} earlier version(s) are not listed here; '
-                    "you can still restore them.</p>"
+                    f'<p class="smlkit-note">{counted(more, "earlier version")} {are(more)} not listed here; '
+                    f"you can still restore {'it' if more == 1 else 'them'}.</p>"
                 )
         else:
             table = (

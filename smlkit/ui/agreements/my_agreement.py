@@ -29,6 +29,7 @@ from smlkit.agreements.records import export_rows
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.people.records import display_name, profile_draft
 from smlkit.storage.store import Draft, Record
+from smlkit.text import counted
 from smlkit.ui.agreements.form import AgreementForm, field_name
 from smlkit.ui.agreements.goals import GoalCard
 from smlkit.ui.agreements.history import HistoryPanel, Version
@@ -281,9 +282,10 @@ class MyAgreement(Dashboard):
         self.form.show_feedback(agreement, feedback, date.today())
         blockers = blocking(feedback)
         if blockers:
-            text = (
-                f"Not ready to sign yet: {len(blockers)} thing(s) to sort out first. "
-                "They are marked “Needed before signing” beside the section they concern."
+            text = f"Not ready to sign yet: {counted(len(blockers), 'thing')} to sort out first. " + (
+                "It is marked “Needed before signing” beside the section it concerns."
+                if len(blockers) == 1
+                else "They are marked “Needed before signing” beside the section they concern."
             )
         else:
             text = "Ready to sign: nothing blocks it. The questions beside each section can still help you improve it."

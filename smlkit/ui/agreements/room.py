@@ -19,6 +19,7 @@ from smlkit.agreements.model import QUESTIONS, SECTION_IDS, LearningAgreement, r
 from smlkit.agreements.records import RoomEntry, room
 from smlkit.errors import AccessError, SmlkitError
 from smlkit.storage.store import Store
+from smlkit.text import counted
 from smlkit.ui.agreements.goals import LEVEL_WORDS
 from smlkit.ui.kit.forms import Field, StatusLine, button, clock, escape, guarded, html_block, paragraphs
 
@@ -128,7 +129,8 @@ class RoomPanel:
             )
         if rows:
             self.table.value = (
-                f'<table class="smlkit-table"><caption>{len(rows)} agreement(s) in the room</caption><thead><tr>'
+                f'<table class="smlkit-table"><caption>{counted(len(rows), "agreement")} in the room</caption>'
+                "<thead><tr>"
                 '<th scope="col">Participant</th><th scope="col">For</th><th scope="col">Goals</th>'
                 '<th scope="col">Ready to sign</th><th scope="col">Last saved</th><th scope="col">Versions</th>'
                 f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -166,10 +166,7 @@ def summary_html(summary: evaluation.RoomSummary) -> str:
             shift = change.shift or 0
             word = "up" if shift > 0 else "down" if shift < 0 else "no change"
             counts = [(k, row[k]) for k in ("rose", "stayed the same", "fell")]
-            if all(n is None for _k, n in counts):
-                moved = f"Hidden: under {summary.minimum} people in each"
-            else:
-                moved = ", ".join(f"{escape(k)} {_figure(n)}" for k, n in counts)
+            moved = ", ".join(f"{escape(k)} {_figure(n)}" for k, n in counts)
             cells = (
                 f"<td class='smlkit-num'>{change.pairs}</td><td class='smlkit-num'>{_figure(change.before)}</td>"
                 f"<td class='smlkit-num'>{_figure(change.after)}</td>"

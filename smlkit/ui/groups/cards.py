@@ -16,6 +16,7 @@ from smlkit.groups.forming import Plan
 from smlkit.groups.learners import age_text, months, year_label
 from smlkit.groups.report import isolated
 from smlkit.groups.rules import characteristic_label
+from smlkit.text import are, counted
 from smlkit.ui.kit.forms import escape
 
 
@@ -70,9 +71,11 @@ def summary_html(plan: Plan, report: Mapping[str, Any]) -> str:
     if report["broken_rules"]:  # never expected: form_groups refuses such a plan
         lines.append("Rules broken: " + "; ".join(report["broken_rules"]))
     if soft["isolated"]:
-        lines.append(f"{len(soft['isolated'])} learner(s) are the only one of their kind in their group (see cards).")
+        alone = len(soft["isolated"])
+        lines.append(f"{counted(alone, 'learner')} {are(alone)} the only one of their kind in their group (see cards).")
     if soft["preferred_mentor_unmet"]:
-        lines.append(f"{len(soft['preferred_mentor_unmet'])} preferred-mentor wish(es) could not be met.")
+        wishes = len(soft["preferred_mentor_unmet"])
+        lines.append(f"{counted(wishes, 'preferred-mentor wish', 'preferred-mentor wishes')} could not be met.")
     if plan.notes:
         lines.append(plan.notes[0])
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)

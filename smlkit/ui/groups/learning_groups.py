@@ -8,7 +8,7 @@ room-wide records (``learning-groups``, keyed by roster file name) holding pupil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +16,18 @@ import ipywidgets as widgets
 
 from smlkit.access.visitor import Visitor
 from smlkit.content.paths import data_dir
-from smlkit.content.table import MAX_BYTES
 from smlkit.errors import DataFileError, SmlkitError, ValidationError
 from smlkit.groups import records
 from smlkit.groups.files.plans import groups_csv, groups_xlsx, read_rules
-from smlkit.groups.files.roster import Roster, read_mentors, read_roster
+from smlkit.groups.files.roster import MissingColumns, Roster, read_mentors, read_roster
 from smlkit.groups.forming import Group, Plan, form_groups
 from smlkit.groups.learners import Learner, Mentor
-from smlkit.groups.regrouping import regroup
+from smlkit.groups.regrouping import regroup, reopened
 from smlkit.groups.report import explain, quality_report
 from smlkit.groups.rules import APART, LOCK, TOGETHER, Rules, Settings, parse_rule_lines, rule_lines
+from smlkit.text import are, counted
 from smlkit.ui.groups import cards
+from smlkit.ui.groups.columns import ColumnMatch
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
 from smlkit.ui.kit.forms import (
@@ -39,29 +40,18 @@ from smlkit.ui.kit.forms import (
     html_block,
     text_field,
 )
+from smlkit.ui.kit.upload import chosen_file, file_upload
 
 SAMPLE_ROSTER = "primary-years-5-6.csv"
 SAMPLE_SECONDARY = "secondary-years-7-11.csv"
 SAMPLE_MENTORS = "mentors-primary.csv"
+SAMPLE_MENTORS_SECONDARY = "mentors-secondary.csv"
+#: Year 7 onwards is secondary school: a roster with such learners gets the secondary sample mentors.
+FIRST_SECONDARY_YEAR = 7
 
 
 def _heading(text: str) -> widgets.HTML:
     return html_block(f"<h2>{escape(text)}</h2>", "smlkit-section-heading")
-
-
-def _upload(label: str, name: str) -> widgets.FileUpload:
-    upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description=label)
-    upload.add_class("smlkit-upload")
-    upload.add_class(f"smlkit-upload-{name}")
-    upload.add_class(f"smlkit-max-bytes-{MAX_BYTES}")  # the page refuses a larger file before sending it
-    return upload
-
-
-def _from_upload(upload: widgets.FileUpload, load: Callable[[str, bytes], None]) -> None:
-    """Give the chosen file (name, bytes) to ``load``."""
-    if upload.value:
-        item = upload.value[0]
-        load(str(item["name"]), bytes(item["content"]))
 
 
 class LearningGroups(Dashboard):
@@ -77,14 +67,17 @@ class LearningGroups(Dashboard):
         self.saved: list[Group] = []
         self.status = StatusLine()
         self.status.busy("Loading…")
-        self.roster_upload = _upload("Choose a roster file (CSV or XLSX)", "roster")
+        self.roster_upload = file_upload("Choose a roster file (CSV or XLSX)", "roster")
         self.sample_button = button("Use the sample roster (Years 5–6)", secondary=True, name="sample")
         self.sample_secondary = button("Use the sample roster (Years 7–11)", secondary=True, name="sample-secondary")
-        self.mentor_upload = _upload("Choose a mentor list (optional)", "mentors")
+        self.mentor_upload = file_upload("Choose a mentor list (optional)", "mentors")
         self.sample_mentors = button("Use the sample mentor list", secondary=True, name="sample-mentors")
-        self.rules_upload = _upload("Choose a rules file (optional)", "rules")
+        self.rules_upload = file_upload("Choose a rules file (optional)", "rules")
         self.loaded = html_block("<p>No roster loaded yet.</p>", "smlkit-roster-loaded")
+        self.open_saved_button = button("Open the saved groups", secondary=True, name="open-saved")
+        self.open_saved_button.layout.display = "none"
         self.problems = html_block("", "smlkit-roster-problem-list")
+        self.columns = ColumnMatch(self.load_roster)
         self.skip_bad = Field(
             "skip_bad", "Form groups without the rows listed above", widgets.Checkbox(value=False, indent=False)
         )
@@ -150,6 +143,8 @@ class LearningGroups(Dashboard):
                 self._actions(self.roster_upload, self.sample_button, self.sample_secondary),
                 self._actions(self.mentor_upload, self.sample_mentors),
                 self.loaded,
+                self.open_saved_button,
+                self.columns.widget,
                 self.problems,
                 self.skip_bad.box,
                 _heading("2. Settings and rules"),
@@ -172,7 +167,7 @@ class LearningGroups(Dashboard):
             (self.mentor_upload, self.load_mentors),
             (self.rules_upload, self.load_rules),
         ):
-            upload.observe(lambda _c, u=upload, f=load: self._run(lambda: _from_upload(u, f)), names="value")
+            upload.observe(lambda _c, u=upload, f=load: self._run(lambda: chosen_file(u, f)), names="value")
         self.sample_button.on_click(lambda _b: self._run(self.load_sample))
         self.sample_secondary.on_click(lambda _b: self._run(lambda: self.load_sample(SAMPLE_SECONDARY)))
         self.sample_mentors.on_click(lambda _b: self._run(self._load_sample_mentors))
@@ -181,6 +176,8 @@ class LearningGroups(Dashboard):
         self.move_button.on_click(lambda _b: self._run(self.lock_selected))
         self.explain_button.on_click(lambda _b: self._run(self.explain_selected))
         self.save_button.on_click(lambda _b: self._run(self.save))
+        self.open_saved_button.on_click(lambda _b: self._run(self.open_saved))
+        self.columns.import_button.on_click(lambda _b: self._run(self.columns.import_again))
 
     @staticmethod
     def _actions(*children: widgets.Widget) -> widgets.HBox:
@@ -200,12 +197,15 @@ class LearningGroups(Dashboard):
         self.form_button.disabled = not on or self.roster is None
         self.update_button.disabled = not on or self.roster is None or not (self.plan or self.saved)
 
+    def _checked(self) -> tuple[Field, ...]:
+        return (self.apart, self.together, self.locks, self.max_size, self.min_size)
+
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
         self.status.clear()
         self._set_enabled(True)
 
     def problem(self, exc: SmlkitError | None) -> None:
-        for field in (self.apart, self.together, self.locks, self.max_size, self.min_size):
+        for field in (*self._checked(), *self.columns.fields.values()):
             field.set_error(exc.message if isinstance(exc, ValidationError) and exc.field == field.name else None)
         if exc is not None and "\n" in str(exc):  # a file's rows: the first line here, every row in the list
             first, *rows = str(exc).splitlines()
@@ -228,17 +228,27 @@ class LearningGroups(Dashboard):
     def load_sample(self, name: str = SAMPLE_ROSTER) -> None:
         self.load_roster(name, (data_dir() / "groups" / name).read_bytes())
 
-    def load_roster(self, name: str, data: bytes) -> None:
+    def load_roster(self, name: str, data: bytes, mapping: Mapping[str, str] | None = None) -> None:
         self.roster = None
         self.problems.value = ""
         self.skip_bad.box.layout.display = "none"
         self._set_enabled(True)
-        roster = read_roster(data, Path(name).name)  # file-wide problems raise, and show in the status
+        try:
+            roster = read_roster(data, Path(name).name, mapping=mapping)  # file-wide problems show in the status
+        except MissingColumns as exc:
+            self.columns.offer(Path(name).name, data, exc)  # the columns can be matched by hand, below
+            raise
+        self.columns.hide()
         self.roster = roster
         self.plan = None
         self.results.layout.display = "none"
         self.saved = self._saved_groups(roster.source)
-        when = f" Groups saved earlier for this roster can be updated ({len(self.saved)} groups)." if self.saved else ""
+        self.open_saved_button.layout.display = "" if self.saved else "none"
+        when = (
+            f" {counted(len(self.saved), 'group')} saved earlier for this roster: open them as saved, or update them."
+            if self.saved
+            else ""
+        )
         count = len(roster.learners)
         self.loaded.value = (
             f"<p>Roster <strong>{escape(roster.source)}</strong>: {count} learners imported "
@@ -253,8 +263,17 @@ class LearningGroups(Dashboard):
             self.status.ok(f"Imported {len(roster.learners)} learners from {roster.source} ({roster.read_as}).")
         self._set_enabled(True)
 
+    def sample_mentor_file(self) -> str:
+        """The sample mentor list that fits the roster: secondary mentors for a roster of Years 7 and up."""
+        years = [learner.year for learner in self.roster.learners] if self.roster else []
+        secondary = any(year is not None and year >= FIRST_SECONDARY_YEAR for year in years)
+        return SAMPLE_MENTORS_SECONDARY if secondary else SAMPLE_MENTORS
+
     def _load_sample_mentors(self) -> None:
-        self.load_mentors(SAMPLE_MENTORS, (data_dir() / "groups" / SAMPLE_MENTORS).read_bytes())
+        name = self.sample_mentor_file()
+        self.load_mentors(name, (data_dir() / "groups" / name).read_bytes())
+        phase = "secondary (Years 7–11)" if name == SAMPLE_MENTORS_SECONDARY else "primary (Years 5–6)"
+        self.status.ok(f"Imported {len(self.mentors)} sample mentors for {phase} from {name}.")
 
     def load_mentors(self, name: str, data: bytes) -> None:
         self.mentors = read_mentors(data, Path(name).name)
@@ -271,6 +290,21 @@ class LearningGroups(Dashboard):
 
     def _saved_groups(self, source: str) -> list[Group]:
         return records.saved_groups(self.store, source) if self.store else []
+
+    def open_saved(self) -> None:
+        """Show the groups last saved for this roster, as they were saved (nothing is moved)."""
+        if self.roster is None or not self.store:
+            raise ValidationError("Choose the roster the groups were saved for first.")
+        self.saved = self._saved_groups(self.roster.source)
+        if not self.saved:
+            raise ValidationError(f"No groups have been saved for {self.roster.source} yet.")
+        settings = Settings(
+            max_size=int(self.max_size.value), min_size=int(self.min_size.value), split_years=self.split_years.value
+        )
+        plan, gone = reopened(self.saved, self.roster.learners, self.mentors, settings)
+        self.show(plan)
+        left = f" {counted(len(gone), 'pupil')} no longer on the roster {are(len(gone))} left out." if gone else ""
+        self.status.ok(f"Opened the {counted(len(plan.groups), 'saved group')} for {self.roster.source}.{left}")
 
     # -- forming -----------------------------------------------------------------------------------
 
@@ -290,7 +324,7 @@ class LearningGroups(Dashboard):
         settings = Settings(
             max_size=int(self.max_size.value), min_size=int(self.min_size.value), split_years=self.split_years.value
         )
-        for field in (self.apart, self.together, self.locks, self.max_size, self.min_size):
+        for field in self._checked():
             field.set_error(None)
         avoid = ("gender",) if self.avoid_isolating.value else ()
         return self.roster.learners, Rules(tuple(rules), avoid_isolating=avoid), settings
@@ -368,5 +402,6 @@ class LearningGroups(Dashboard):
             raise ValidationError("Form groups first.")
         record, versions = records.save_groups(self.store, self.roster.source, self.plan, self.roster.skipped)
         self.saved = list(self.plan.groups)
+        self.open_saved_button.layout.display = ""
         self.save_status.saved(f"Saved at {clock(record.created_at)} (version {versions}; earlier versions are kept).")
         self.status.ok("Groups saved.")

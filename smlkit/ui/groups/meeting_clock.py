@@ -29,9 +29,15 @@ def _number(name: str, label: str, value: int, hint: str = "") -> Field:
     return Field(name, label, widgets.BoundedIntText(value=value, min=0, max=240), hint)
 
 
+def duration(seconds: int) -> str:
+    """``350`` as "5 min 50 s", ``300`` as "5 min"."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
 def agenda_html(plan: MeetingPlan) -> str:
     rows = "".join(
-        f"<tr><th scope='row'>{escape(s.title)}</th><td>{s.seconds // 60} min</td></tr>" for s in plan.segments
+        f"<tr><th scope='row'>{escape(s.title)}</th><td>{duration(s.seconds)}</td></tr>" for s in plan.segments
     )
     return (
         "<table class='smlkit-choice-table smlkit-agenda'><caption>The meeting plan "
@@ -53,7 +59,8 @@ class MeetingClockPage(Dashboard):
         self.members = text_field(
             "members",
             "Who is in the group",
-            hint="One name per line, in the order they will take their time.",
+            hint="The learners, one name per line, in the order they will take their time (at most six; "
+            "the mentor keeps the time and takes no turn).",
             multiline=True,
         )
         self.minutes = _number("minutes", "Meeting length (minutes)", 45)
@@ -68,12 +75,23 @@ class MeetingClockPage(Dashboard):
         self.extend_button = button("Extend by 2 minutes", secondary=True, name="extend")
         controls = widgets.HBox([self.start_button, self.next_button, self.extend_button])
         controls.add_class("smlkit-actions")
-        self.running_box = widgets.VBox([self.agenda, self.display, controls])
+        # The running clock comes first, so it is on screen without scrolling; the plan and the form follow.
+        self.running_box = widgets.VBox([self.display, controls])
+        self.running_box.add_class("smlkit-clock-running")
         self.running_box.layout.display = "none"
+        self.agenda.layout.display = "none"
         actions = widgets.HBox([self.plan_button, self.status.widget])
         actions.add_class("smlkit-actions")
         self.widget = widgets.VBox(
-            [self.members.box, self.minutes.box, self.check_in.box, self.close.box, actions, self.running_box]
+            [
+                self.running_box,
+                self.agenda,
+                self.members.box,
+                self.minutes.box,
+                self.check_in.box,
+                self.close.box,
+                actions,
+            ]
         )
         self.widget.add_class("smlkit-meeting-clock")
         self.plan_button.disabled = True
@@ -120,7 +138,7 @@ class MeetingClockPage(Dashboard):
         self.clock = MeetingClock(plan)
         self._shown_index = None
         self.agenda.value = agenda_html(plan)
-        self.running_box.layout.display = ""
+        self.running_box.layout.display = self.agenda.layout.display = ""
         self.status.ok(f"Planned: {len(plan.segments)} parts, {plan.total_seconds // 60} minutes. Press Start.")
         self.render()
 

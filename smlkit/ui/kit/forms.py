@@ -197,6 +197,14 @@ def button(label: str, *, secondary: bool = False, name: str = "") -> widgets.Bu
     return btn
 
 
+def set_secondary(btn: widgets.Button, secondary: bool) -> None:
+    """Give ``btn`` the neutral style (a hiding or undoing action) or the positive one (green)."""
+    if secondary:
+        btn.add_class("smlkit-secondary")
+    else:
+        btn.remove_class("smlkit-secondary")
+
+
 def guarded(action: Callable[..., Any], on_problem: Callable[[SmlkitError | None], None]) -> Callable[..., Any]:
     """Wrap a callback: a SmlkitError goes to ``on_problem``; anything else is logged and apologised for."""
 

@@ -14,6 +14,7 @@ from smlkit.review.instrument import Instrument, School
 from smlkit.review.plan import FIELDS, ActionPlan, check_action
 from smlkit.review.tables import plan_rows
 from smlkit.storage.store import Store
+from smlkit.text import counted
 from smlkit.ui.kit.download import DownloadButton, safe_filename
 from smlkit.ui.kit.forms import Field, Form, StatusLine, button, escape, guarded, html_block, text_field
 from smlkit.ui.kit.gate import Gate
@@ -49,7 +50,7 @@ class PlanPanel:
         )
         self.action = text_field("plan-action", "Action", hint="What will be done.", multiline=True)
         self.owner = text_field("plan-owner", "Owner", hint="A name or a role.")
-        self.due = text_field("plan-due", "Due by", hint="A date, for example 2026-03-31.")
+        self.due = text_field("plan-due", "Due by", hint="Day/month/year, for example 31/03/2027.")
         self.measure = text_field(
             "plan-measure", "Success measure", hint="How you will know it has worked.", multiline=True
         )
@@ -114,7 +115,9 @@ class PlanPanel:
             field.value = ""
         self.element.control.index = 0
         self._render()
-        self.form.status.saved(f"Added. The plan has {len(self.plan.actions)} action(s); it is saved for everyone.")
+        self.form.status.saved(
+            f"Added. The plan has {counted(len(self.plan.actions), 'action')}; it is saved for everyone."
+        )
         self.on_change()
 
     def remove(self) -> None:

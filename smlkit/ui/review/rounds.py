@@ -22,7 +22,7 @@ class RoundPanel:
         self.store: Store | None = None
         self.opened = opened
         self.name = text_field("round-name", "Name of the new round", hint="For example: Follow-up, summer term.")
-        self.when = text_field("round-date", "Date of the round", hint="For example 2026-06-15.")
+        self.when = text_field("round-date", "Date of the round", hint="Day/month/year, for example 15/06/2026.")
         self.form = Form([self.name, self.when], "Start the round", "round")
         self.form.on_save(gate.wrap(self.start_round))
         self.widget = widgets.VBox([self.form.widget])

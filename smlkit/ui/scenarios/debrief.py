@@ -1,7 +1,7 @@
 """Scenario debrief (facilitator): how the room chose, and what people said they would say.
 
-For one scenario it shows, at each decision point, the room's first choices (suppressed below
-the minimum group size), the endings people reached, and the room's "what would you say?"
+For one scenario it shows, at each decision point, the room's first choices (once the minimum
+group size have chosen there), the endings people reached, and the room's "what would you say?"
 answers without names. Answers are moderated like the wall: answers with held words wait
 until the facilitator shows them, and any answer can be hidden and restored. The page
 refreshes itself while the room plays, and has a Refresh button.
@@ -18,12 +18,13 @@ import ipywidgets as widgets
 from smlkit import library as content
 from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError
-from smlkit.people.suppression import minimum_group, suppressed_cells
+from smlkit.people.suppression import minimum_group
 from smlkit.scenarios import records
-from smlkit.scenarios.debrief import ModeratedAnswer, moderated, players, room_choices
+from smlkit.scenarios.debrief import ModeratedAnswer, endings_reached, moderated, players, room_choices
 from smlkit.scenarios.files import Library, load_library
 from smlkit.scenarios.model import Scenario, progress_from_data
 from smlkit.storage.store import Store
+from smlkit.text import are, counted
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, paragraphs
 from smlkit.ui.kit.live import LiveView
@@ -134,8 +135,8 @@ class Debrief(Dashboard):
                 count = f"Fewer than {self.minimum} people have played this scenario so far."
             self.overview.value = (
                 f"<h2>{escape(scenario.title)}</h2><p>{escape(count)} Each person counts once at each point: "
-                "their first choice there. Groups smaller than "
-                f"{self.minimum} are not shown, so nobody's choice can be picked out.</p>"
+                "their first choice there. How the room chose at a point is shown once "
+                f"{self.minimum} people have chosen there; nothing says who chose what.</p>"
             )
             summaries = room_choices(scenario, events, self.minimum)
             self.choices.value = "<h2>How the room chose</h2>" + "".join(
@@ -147,20 +148,18 @@ class Debrief(Dashboard):
             self.status.clear()
 
     def _endings_html(self, store: Store, scenario: Scenario) -> str:
-        reached = {e.id: 0 for e in scenario.endings}
-        for record in store.latest_each(records.PROGRESS, scenario.id):
-            for ending in progress_from_data(scenario, record.data).endings:
-                reached[ending] += 1
-        hidden = suppressed_cells(reached, self.minimum, total_shown=False)
-        rows = "".join(
-            f'<tr><th scope="row">{escape(e.title)}</th>'
-            + (
-                '<td class="smlkit-hidden-cell">Hidden (small group)</td>'
-                if e.id in hidden
-                else f"<td>{reached[e.id]}</td>"
+        reached = endings_reached(
+            scenario,
+            (progress_from_data(scenario, r.data).endings for r in store.latest_each(records.PROGRESS, scenario.id)),
+            self.minimum,
+        )
+        if reached is None:
+            return (
+                f'<h2>Endings the room reached</h2><p class="smlkit-note">Fewer than {self.minimum} people have '
+                "played this scenario so far, so the endings they reached are not shown yet.</p>"
             )
-            + "</tr>"
-            for e in scenario.endings
+        rows = "".join(
+            f'<tr><th scope="row">{escape(e.title)}</th><td>{reached[e.id]}</td></tr>' for e in scenario.endings
         )
         return (
             "<h2>Endings the room reached</h2>"
@@ -204,8 +203,8 @@ class Debrief(Dashboard):
         elif waiting:
             held_parts = [
                 html_block(
-                    f'<p class="smlkit-note">{waiting} answer(s) are held for checking or hidden. Tick the box '
-                    "above to review them.</p>"
+                    f'<p class="smlkit-note">{counted(waiting, "answer")} {are(waiting)} held for checking or hidden. '
+                    f"Tick the box above to review {'it' if waiting == 1 else 'them'}.</p>"
                 )
             ]
         self._replace(self.answers, shown_parts)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from smlkit.scenarios.debrief import DecisionSummary
 from smlkit.scenarios.files import Library
 from smlkit.scenarios.model import OUTCOME_WORDS, Ending, Node, Option, Principles, Progress, Scenario
+from smlkit.text import are, counted
 from smlkit.ui.kit.forms import escape, paragraphs
 
 
@@ -139,7 +140,7 @@ def ending_block(scenario: Scenario, ending: Ending, progress: Progress, focus_t
 
 
 def choices_table(summary: DecisionSummary, principles: Principles, minimum: int) -> str:
-    """The room's first choices at one decision point, suppressed cells shown as hidden."""
+    """The room's first choices at one decision point: every response's count, or a note while too few chose."""
     node = summary.node
     head = f"<h3>{escape(node.short_label)}</h3>{_paras(node.text)}"
     if summary.suppressed:
@@ -150,9 +151,6 @@ def choices_table(summary: DecisionSummary, principles: Principles, minimum: int
     rows = []
     for share in summary.options:
         label = f'<th scope="row">{escape(share.option.text)}</th><td>{principle_tags(share.option, principles)}</td>'
-        if share.suppressed:
-            rows.append(f'<tr>{label}<td colspan="2" class="smlkit-hidden-cell">Hidden (small group)</td></tr>')
-            continue
         percent = round((share.share or 0) * 100)
         rows.append(
             f"<tr>{label}<td>{share.n}</td>"
@@ -184,7 +182,7 @@ def facilitator_note(library: Library) -> str:
     if library.problems:
         problems = "".join(f"<li>{escape(p)}</li>" for p in library.problems)
         note += (
-            f"<p><strong>{len(library.left_out)} file(s) are left out of the list because of "
-            f"problems:</strong></p><ul>{problems}</ul>"
+            f"<p><strong>{counted(len(library.left_out), 'file')} {are(len(library.left_out))} left out of the list "
+            f"because of problems:</strong></p><ul>{problems}</ul>"
         )
     return note + "</div>"

@@ -147,7 +147,7 @@ class AnswerRoom(Dashboard):
     # -- following the room ------------------------------------------------------------------------
 
     def poll(self) -> None:
-        """Read the room's state if it changed; show the open question(s) (called every interval)."""
+        """Read the room's state if it changed; show the open questions (called every interval)."""
         if self.store is None or self.participant_id is None:
             return
         marker = self.store.marker([room.STATE_KIND])

@@ -35,9 +35,10 @@ from smlkit import library as content
 from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError
 from smlkit.people.names import PROFILE_KIND
+from smlkit.people.suppression import room_shown
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
-from smlkit.ui.kit.forms import StatusLine, button, escape, html_block
+from smlkit.ui.kit.forms import StatusLine, button, escape, html_block, set_secondary
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.wall.chooser import PromptChooser, dropdown, short
 from smlkit.ui.wall.moderation import ModerationPanel
@@ -182,8 +183,8 @@ class Wall(Dashboard):
 
     def on_start(self, visitor: Visitor, **_options: Any) -> None:
         self._offer_session_sequence()
-        self.refresh(force=True)
         self._enable(True)
+        self.refresh(force=True)  # after enabling: with no question on the wall, Reveal is off
         self.live.start()
 
     could_not_start = Dashboard.problem
@@ -314,7 +315,11 @@ class Wall(Dashboard):
             if self.minimum.control.value != state.minimum:
                 self.minimum.control.value = state.minimum
             showing = state.showing if state.showing and self.library.has(state.showing) else None
+            # Revealing acts on the question on the wall: with none, the button is off (not a green invitation).
+            self.reveal_button.disabled = showing is None
             if showing is None:
+                self.reveal_button.description = self.reveal_button.tooltip = "Reveal results"
+                set_secondary(self.reveal_button, False)
                 self.heading.value = '<h2 class="smlkit-wall-question">No question on the wall yet</h2>'
                 self.count.value = '<p class="smlkit-note">Choose a question above and open it for the room.</p>'
                 self.results.value = self.breakdown.value = ""
@@ -336,7 +341,16 @@ class Wall(Dashboard):
             revealed = state.is_revealed(showing)
             self.reveal_button.description = "Hide results" if revealed else "Reveal results"
             self.reveal_button.tooltip = self.reveal_button.description
-            if revealed:
+            set_secondary(self.reveal_button, revealed)  # "Hide results" in the neutral style
+            # Counts of anonymous choices over the whole room appear once the room has the minimum; written
+            # answers are moderated one by one instead.
+            counted_room = prompt.kind == "text" or room_shown(len(visible), state.minimum)
+            if revealed and not counted_room:
+                self.results.value = (
+                    f'<p class="smlkit-results-waiting">The results appear once at least {state.minimum} people have '
+                    f"answered ({len(visible)} so far), so that nobody's answer can be picked out.</p>"
+                )
+            elif revealed:
                 summary = tally(prompt, visible)
                 extra = answers_html(self.board.shown) if prompt.kind == "text" else ""
                 self.results.value = tally_html(prompt, summary) + extra
@@ -347,7 +361,7 @@ class Wall(Dashboard):
                 )
             dimension = self.split.control.value
             self.split.box.layout.display = "none" if prompt.kind == "text" else "flex"
-            if revealed and dimension and prompt.kind != "text":
+            if revealed and counted_room and dimension and prompt.kind != "text":
                 split = breakdown(prompt, visible, dimension, self.groups.choices(dimension), state.minimum)
                 self.breakdown.value = breakdown_html(prompt, split)
             else:

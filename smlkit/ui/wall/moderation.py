@@ -18,7 +18,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from smlkit.errors import SmlkitError
-from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, html_block, paragraphs
+from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, html_block, paragraphs, set_secondary
 from smlkit.wall.board import Board, Entry
 from smlkit.wall.moderation import State
 
@@ -79,6 +79,7 @@ class _Row:
                 continue
             action, label = spec
             self.actions[index] = action
+            set_secondary(btn, action == "hide")  # hiding is not the positive step: the neutral style
             btn.description = btn.tooltip = label.format(n=entry.number)
             btn.layout.display = "inline-flex"
         if self._state:

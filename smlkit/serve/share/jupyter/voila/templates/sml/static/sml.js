@@ -14,6 +14,8 @@
 // 10. A file larger than an upload's limit (its class smlkit-max-bytes-N) is refused in the page
 //     with a message beside the button, before any of it is sent (a big file would drop the
 //     connection to the server before the server could say anything).
+// 11. An upload button (smlkit-upload) shows its description only: ipywidgets adds how many files it
+//     holds, "(0)", each time it draws the button, which reads as a fault; the count is taken off.
 (function () {
   "use strict";
 
@@ -141,8 +143,20 @@
     });
   }
 
+  var UPLOAD_COUNT = /\s*\(\d+\)\s*$/;
+  function hideUploadCounts() {
+    document.querySelectorAll(".smlkit-upload").forEach(function (upload) {
+      upload.childNodes.forEach(function (node) {
+        if (node.nodeType === Node.TEXT_NODE && UPLOAD_COUNT.test(node.data)) {
+          node.data = node.data.replace(UPLOAD_COUNT, "");  // a text change, so the observer is not woken again
+        }
+      });
+    });
+  }
+
   function tidy() {
     adoptShell();
+    hideUploadCounts();
     limitTyping();
     labelRadioGroups();
     scrollWideTables();
