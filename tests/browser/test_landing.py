@@ -23,11 +23,28 @@ def test_landing_lists_every_dashboard_with_audience_and_link(workshop, new_cont
     expect(page.get_by_role("heading", level=1)).to_have_text("SML Workbook")
     expect(page.locator(".sml-welcome").first).to_contain_text("Welcome")
     course = content.course()
-    for dash in course.dashboards:
+    theirs = [d for d in course.dashboards if not d.needs_key]
+    for dash in theirs:
         item = page.locator(".sml-dashboards li", has=page.get_by_role("link", name=dash.title))
         expect(item).to_contain_text("For:")
         expect(item.get_by_role("link", name=dash.title)).to_have_attribute("href", f"/voila/render/{dash.notebook}")
+    # A participant is not shown the facilitator's pages, only that they exist and how to sign in.
+    expect(page.locator(".sml-dashboards > li")).to_have_count(len(theirs))
+    held_back = len(course.dashboards) - len(theirs)
+    expect(page.locator(".sml-facilitator-pages")).to_contain_text(f"{held_back} more pages are for the facilitator")
+    assert page.get_by_text("Facilitator key needed").count() == 0
     screenshot(page, "landing")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    page.goto(workshop.url + "smlkit/key")
+    page.get_by_label("Facilitator key").fill(workshop.key)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(workshop.url)
+    for dash in course.dashboards:  # signed in: every page, the facilitator's marked as such
+        item = page.locator(".sml-dashboards li", has=page.get_by_role("link", name=dash.title))
+        expect(item).to_contain_text("Facilitator page" if dash.needs_key else "For:")
+    expect(page.locator(".sml-facilitator-pages")).to_have_count(0)
     violations = axe_violations(page)
     assert not violations, describe(violations)
 

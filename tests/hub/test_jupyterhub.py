@@ -100,7 +100,8 @@ def test_a_participant_is_refused_the_facilitator_pages(hub, person):
     wall = facilitator_page(content.course())
     page = person().new_page()
     sign_in(page, hub, "alice", ROOM_PASSWORD)
-    expect(page.locator(".sml-dashboards")).to_contain_text("Facilitators only")
+    expect(page.locator(".sml-facilitator-pages")).to_contain_text("for facilitators only")
+    expect(page.locator(".sml-dashboards")).not_to_contain_text(wall.title)  # not listed to a participant
     response = page.goto(hub.user_url("alice", f"voila/render/{wall.notebook}"))
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{wall.title} is for the facilitator")
