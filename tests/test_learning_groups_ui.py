@@ -163,6 +163,11 @@ def test_secondary_sample_keeps_year_groups_apart(store):
     plan = dashboard.plan
     assert plan.valid and len(plan.groups) == 150
     assert all(len({plan.learners[m].year for m in g.members}) == 1 for g in plan.groups)
+    # 150 groups are not one endless page: a closed section per year group, saying what it holds.
+    cards = dashboard.cards.value
+    assert cards.count('<details class="smlkit-year-block">') == 5 and "<details open" not in cards
+    assert "<summary>Year 7: 30 groups, 180 learners</summary>" in cards
+    assert cards.count('class="smlkit-group-card"') == 150
 
 
 def test_a_windows_excel_csv_imports_and_the_page_says_how_it_was_read(store):

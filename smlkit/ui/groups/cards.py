@@ -19,6 +19,9 @@ from smlkit.groups.rules import characteristic_label
 from smlkit.text import are, counted
 from smlkit.ui.kit.forms import escape
 
+#: Above this many groups the cards are shown in closed sections, one per year group.
+COLLAPSE_OVER = 12
+
 
 def _spread(plan: Plan, members: Sequence[str]) -> float:
     borns = [plan.learners[m].born for m in members]
@@ -105,7 +108,7 @@ def cards_html(plan: Plan, on: date | None = None) -> str:
     """One card per group: name, mentor, year, age range and members (with locks and notes)."""
     on = on or plan.on
     locks = plan.rules.locks()
-    cards = []
+    cards: list[tuple[str, str]] = []  # (year block, card)
     for group in sorted(plan.groups, key=lambda g: g.id):
         members = [plan.learners[m] for m in group.members]
         mentor = plan.mentors.get(group.mentor or "")
@@ -125,17 +128,39 @@ def cards_html(plan: Plan, on: date | None = None) -> str:
                 f"<td>{escape(age_text(learner.dob, on))}</td><td>{escape(year_label(learner.year))}{note}</td></tr>"
             )
         slot = f"; meets {escape(group.slot)}" if group.slot else ""
+        block = year_label(years[0]) if len(years) == 1 else ("Mixed years" if years else "Year not given")
         cards.append(
-            f'<section class="smlkit-group-card" aria-labelledby="smlkit-group-{escape(group.id)}">'
-            f'<h3 id="smlkit-group-{escape(group.id)}">Group {escape(group.id)}</h3>'
-            f"<p>Mentor: {escape(mentor_text)}{slot}<br>{escape(', '.join(year_label(y) for y in years))}; "
-            f"{len(members)} learners; age spread {_spread(plan, group.members)} months</p>"
-            f'<table class="smlkit-group-table"><caption class="smlkit-visually-hidden">Members of group '
-            f"{escape(group.id)}</caption><thead><tr><th scope='col'>Name</th><th scope='col'>Pupil id</th>"
-            f"<th scope='col'>Age</th><th scope='col'>Year</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            "</section>"
+            (
+                block,
+                f'<section class="smlkit-group-card" aria-labelledby="smlkit-group-{escape(group.id)}">'
+                f'<h3 id="smlkit-group-{escape(group.id)}">Group {escape(group.id)}</h3>'
+                f"<p>Mentor: {escape(mentor_text)}{slot}<br>{escape(', '.join(year_label(y) for y in years))}; "
+                f"{len(members)} learners; age spread {_spread(plan, group.members)} months</p>"
+                f'<table class="smlkit-group-table"><caption class="smlkit-visually-hidden">Members of group '
+                f"{escape(group.id)}</caption><thead><tr><th scope='col'>Name</th><th scope='col'>Pupil id</th>"
+                f"<th scope='col'>Age</th><th scope='col'>Year</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                "</section>",
+            )
         )
-    return f'<div class="smlkit-group-cards">{"".join(cards)}</div>'
+    if len(cards) <= COLLAPSE_OVER:
+        return f'<div class="smlkit-group-cards">{"".join(card for _block, card in cards)}</div>'
+    # A whole school (900 learners, 150 groups) was a 33,800 px page: one closed section per year
+    # group, each saying what it holds, opened by the facilitator when they need it.
+    blocks: dict[str, list[str]] = {}
+    sizes: dict[str, int] = {}
+    for (block, card), group in zip(cards, sorted(plan.groups, key=lambda g: g.id), strict=True):
+        blocks.setdefault(block, []).append(card)
+        sizes[block] = sizes.get(block, 0) + len(group.members)
+    parts = [
+        f'<details class="smlkit-year-block"><summary>{escape(block)}: {counted(len(found), "group")}, '
+        f'{counted(sizes.get(block, 0), "learner")}</summary><div class="smlkit-group-cards">{"".join(found)}</div>'
+        "</details>"
+        for block, found in blocks.items()
+    ]
+    return (
+        f'<p class="smlkit-note">{counted(len(cards), "group")} in {counted(len(blocks), "section")} by year group: '
+        "open a section to see its groups.</p>" + "".join(parts)
+    )
 
 
 def spread_chart(plan: Plan) -> tuple[bytes, str]:
