@@ -332,3 +332,12 @@ def test_the_explorer_opens_with_three_things_to_talk_about_and_one_part_at_a_ti
     assert "Learning support" in shown(page, "heat")
     assert page.parts["profile"].layout.display == "none" and page.parts["heat"].layout.display is None
     assert "Learning support" not in points  # a suppressed department is never a talking point
+
+
+def test_a_file_made_for_one_round_is_taken_away_when_another_round_is_chosen(store):
+    page = explorer(store)
+    page.round_field.value = "sample-follow-up"
+    page.tables.button.click()
+    assert "download=" in page.tables.link.value
+    page.round_field.value = "sample-baseline"
+    assert page.tables.link.value == "", "the old link would download the other round's tables"

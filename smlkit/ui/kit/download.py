@@ -71,5 +71,10 @@ class DownloadButton:
         self.link.value = link_html(data, filename)
         self.status.clear()
 
+    def clear(self) -> None:
+        """Take away a file made earlier (it no longer matches what the page shows)."""
+        self.link.value = ""
+        self.status.clear()
+
     def _problem(self, exc: SmlkitError | None) -> None:
         self.status.problem(exc.message if exc else "Sorry, the file could not be made. Nothing has been lost.")

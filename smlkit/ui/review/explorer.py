@@ -186,6 +186,7 @@ class ReviewExplorer(Dashboard):
         before = self._round(self.baseline_field.value)
         if before is not None and before.id == chosen.id:
             before = None
+        self.tables.clear()  # tables made for another round or baseline would be the wrong ones
         data = records.load_dataset(self.store, chosen)
         baseline = records.load_dataset(self.store, before) if before else None
         self.report = report = build_report(

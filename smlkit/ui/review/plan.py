@@ -74,6 +74,8 @@ class PlanPanel:
         self.on_change: Callable[[], None] = lambda: None
 
     def show(self, store: Store | None, round_id: str, round_name: str, suggested: Sequence[str]) -> None:
+        self.word.clear()  # a file made for another round would be the wrong plan
+        self.excel.clear()
         self.store = store
         self.round_name = round_name
         self.plan = records.plan(store, self.instrument, round_id)
