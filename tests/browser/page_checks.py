@@ -50,10 +50,13 @@ _LAYOUT = """
     const box = el.getBoundingClientRect();
     return box.width > 0 && box.height > 0;
   };
+  // Only a box meant to scroll sideways (a wide table's, marked by the page script) excuses what
+  // runs past the screen inside it; a widget box that scrolls by accident hides the problem.
+  const meant = (p) => p.classList.contains("smlkit-scrolls");
   const scrolls = (el) => {
     for (let p = el.parentElement; p; p = p.parentElement) {
       const o = getComputedStyle(p).overflowX;
-      if ((o === "auto" || o === "scroll") && p.scrollWidth > p.clientWidth) return true;
+      if ((o === "auto" || o === "scroll") && p.scrollWidth > p.clientWidth && meant(p)) return true;
     }
     return false;
   };
@@ -83,7 +86,7 @@ _LAYOUT = """
   controls.forEach((el) => {
     const box = el.getBoundingClientRect();
     const clip = clipper(el);
-    if (clip && !(/(auto|scroll)/.test(getComputedStyle(clip).overflowX) && clip.scrollWidth > clip.clientWidth)) {
+    if (clip && !meant(clip)) {
       const edge = clip.getBoundingClientRect();
       if (box.right > edge.right + 1 || box.left < edge.left - 1) {
         problems.push(`${el.tagName.toLowerCase()} "${name(el)}" is cut off at the edge of its box`);
@@ -108,6 +111,27 @@ _LAYOUT = """
       }
     }
   }
+  // Text drawn under or over a control (an option's words behind its Move up button).
+  const texts = Array.from(main.querySelectorAll("*")).filter((el) => visible(el) && !scrolls(el) &&
+    Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim()));
+  controls.forEach((control) => {
+    const a = control.getBoundingClientRect();
+    const label = control.closest("label");
+    texts.forEach((el) => {
+      if (control.contains(el) || el.contains(control) || (label && label.contains(el))) return;
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      Array.from(range.getClientRects()).some((b) => {
+        const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (across > 2 && down > 2) {
+          problems.push(`the text "${name(el)}" is under or over "${name(control)}"`);
+          return true;
+        }
+        return false;
+      });
+    });
+  });
   document.querySelectorAll(
     "#sml-main label, #sml-main label *, #sml-main .widget-label, #sml-main .smlkit-label-text, #sml-main button"
   ).forEach((el) => {

@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from smlkit import library
+from smlkit.storage.store import Store
+from smlkit.wall import records as room
 
 from .page_checks import axe_violations, describe, layout_problems, open_dashboard, screenshot
 
@@ -35,5 +37,33 @@ def test_every_dashboard_fits_the_screen(workshop, new_context, notebook, needs_
     screenshot(page, f"layout-{notebook.removesuffix('.ipynb')}-{size}")
     problems = layout_problems(page)
     assert not problems, "\n".join(problems[:25])
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
+def _first_of_each_kind() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for prompt in library.prompts().prompts:
+        found.setdefault(prompt.kind, prompt.id)
+    return found
+
+
+KINDS = _first_of_each_kind()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_of_question_fits_a_phone_with_the_question_in_view(workshop, new_context, kind):
+    store = Store(workshop.db_url)
+    state, _ = room.room_state(store)
+    room.save_room_state(store, state.fresh_round(KINDS[kind]).open_prompts([KINDS[kind]]))
+    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    open_dashboard(page, workshop.page_url("answer-the-room.ipynb"))
+    card = page.locator(".smlkit-question-card")
+    expect(page.locator(".smlkit-question .smlkit-field").first).to_be_visible(timeout=30_000)
+    screenshot(page, f"layout-question-{kind}-phone")
+    problems = layout_problems(page)
+    assert not problems, "\n".join(problems[:25])
+    top = card.bounding_box()["y"]
+    assert top < 844 / 2, f"the question starts {top:.0f}px down a 844px screen: it should be in view on arrival"
     violations = axe_violations(page)
     assert not violations, describe(violations)

@@ -134,6 +134,11 @@
     links.forEach(function (link) {
       if (link === chosen) { link.setAttribute("aria-current", "true"); } else { link.removeAttribute("aria-current"); }
     });
+    // On a phone the sessions are one row that scrolls sideways: bring this page's session into it.
+    var row = chosen && chosen.closest("ol");
+    if (row && row.scrollWidth > row.clientWidth) {
+      row.scrollLeft = Math.max(0, chosen.offsetLeft - (row.clientWidth - chosen.offsetWidth) / 2);
+    }
   }
 
   var MAX_TYPED = "10000";
