@@ -168,7 +168,7 @@ def test_a_laptop_that_slept_past_the_cull_finds_its_typing_and_saves_it(tmp_pat
         # The page finds its kernel gone and reconnects to a fresh one; the typing is back, from the
         # draft the server kept as it was typed or from this device (whichever had it).
         page.wait_for_function(
-            "old => (document.documentElement.innerHTML.match(/\"kernelId\": \"([0-9a-f-]{36})\"/) || [])[1] !== old",
+            'old => (document.documentElement.innerHTML.match(/"kernelId": "([0-9a-f-]{36})"/) || [])[1] !== old',
             arg=kernel,
             timeout=RECOVERY_MS,
         )

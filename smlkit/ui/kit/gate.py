@@ -24,10 +24,7 @@ REFUSED = (
     '<p class="smlkit-problem">This page is for the facilitator. Sign in with the facilitator key, '
     "then open it again.</p>"
 )
-ENDED = (
-    "Your facilitator session has ended, so this was not done. Sign in with the key again, "
-    "then reload this page."
-)
+ENDED = "Your facilitator session has ended, so this was not done. Sign in with the key again, then reload this page."
 
 
 class Gate:

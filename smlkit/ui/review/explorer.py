@@ -100,9 +100,7 @@ class ReviewExplorer(Dashboard):
             "Element",
             widgets.Dropdown(options=[(label, e) for e, label in self.instrument.labels().items()]),
         )
-        self.element_field.control.observe(
-            lambda _c: self.act(self.show_questions)(), names="value"
-        )
+        self.element_field.control.observe(lambda _c: self.act(self.show_questions)(), names="value")
         self.notes = text_field(
             "notes", "The leadership team's notes on this element", hint="Saved for this round.", multiline=True
         )
