@@ -27,6 +27,8 @@ VARIABLES: dict[str, str] = {
     "SMLKIT_REFILL_DELAY": "seconds a pool waits before replacing a kernel someone took",
     "SMLKIT_CULL_SECONDS": "a page's kernel left with no connection this long is shut down (default 900)",
     "SMLKIT_SCENARIOS": "extra folders of rehearsal scenario files, separated by the path separator",
+    "SMLKIT_JOIN_URL": "the address the room joins at, which the presenter view puts up with its QR code "
+    "(default: this server's own; the server adds the room's join token)",
     "SMLKIT_FACILITATOR_VERIFIER": "set by the server for its kernels: checks facilitator sessions (not the key)",
     "SMLKIT_KERNEL_SECRET": "set by the server for its kernels: proves a kernel to the page-request socket",
     "SMLKIT_HUB_USER": "set by the server under JupyterHub: the Hub user it serves",
@@ -41,6 +43,7 @@ KERNEL_VARIABLES = (
     "SMLKIT_PROGRAMME",
     "SMLKIT_TRACK",
     "SMLKIT_SCENARIOS",
+    "SMLKIT_JOIN_URL",
     "SMLKIT_FACILITATOR_VERIFIER",
     "SMLKIT_KERNEL_SECRET",
     "SMLKIT_HUB_USER",
@@ -68,6 +71,7 @@ class Settings:
     scenario_folders: tuple[Path, ...] = ()
     facilitator_verifier: str = ""
     kernel_secret: str = ""
+    join_url: str = ""
     hub_user: str = ""
     hub_facilitator: bool = False
 
@@ -93,6 +97,7 @@ class Settings:
             scenario_folders=tuple(Path(p) for p in get("SMLKIT_SCENARIOS").split(os.pathsep) if p.strip()),
             facilitator_verifier=get("SMLKIT_FACILITATOR_VERIFIER"),
             kernel_secret=get("SMLKIT_KERNEL_SECRET"),
+            join_url=get("SMLKIT_JOIN_URL"),
             hub_user=get("SMLKIT_HUB_USER"),
             hub_facilitator=get("SMLKIT_FACILITATOR").lower() in ("1", "true", "yes"),
         )
@@ -108,6 +113,7 @@ class Settings:
             "SMLKIT_SCENARIOS": os.pathsep.join(str(p) for p in self.scenario_folders),
             "SMLKIT_FACILITATOR_VERIFIER": self.facilitator_verifier,
             "SMLKIT_KERNEL_SECRET": self.kernel_secret,
+            "SMLKIT_JOIN_URL": self.join_url,
             "SMLKIT_HUB_USER": self.hub_user,
             "SMLKIT_FACILITATOR": "1" if self.hub_facilitator else "0" if self.hub_user else "",
         }

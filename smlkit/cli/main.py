@@ -25,6 +25,7 @@ from smlkit.cli.parsing import Parser, Subparsers
 from smlkit.content.paths import default_state_dir
 from smlkit.errors import ConfigError, SmlkitError
 from smlkit.storage.store import ErasureReport, default_url, describe_url, normalise_url
+from smlkit.wall.join import join_address, join_url, with_token
 
 if TYPE_CHECKING:  # the server (Voila, Jupyter) is loaded only by the command that serves
     from smlkit.course.programme import Programme, Track
@@ -238,6 +239,7 @@ def hub_options(args: argparse.Namespace, env: Mapping[str, str]) -> WorkshopOpt
         facilitator_key="",
         base_url=server.base_url,
         hub=server,
+        join_url=given_join_url(env),  # the Hub's address, if its configuration names one
     )
 
 
@@ -250,14 +252,42 @@ def workshop_options(args: argparse.Namespace, env: Mapping[str, str] | None = N
         return hub_options(args, env)
     db_url = normalise_url(args.db) if args.db else default_url()
     shared = args.host not in ("127.0.0.1", "::1")
+    token = secrets.token_urlsafe(12) if shared else None
+    base_url = args.base_url or "/"
     return WorkshopOptions(
         host=args.host,
         port=args.port,
         db_url=db_url,
         facilitator_key=facilitator_key(args.facilitator_key),
-        token=secrets.token_urlsafe(12) if shared else None,
-        base_url=args.base_url or "/",
+        token=token,
+        base_url=base_url,
+        join_url=room_join_url(args.host, args.port, base_url, token, given_join_url(env)),
     )
+
+
+def given_join_url(env: Mapping[str, str]) -> str:
+    """The join address set in ``SMLKIT_JOIN_URL`` ("" for none), checked: an http(s) address."""
+    given = settings.Settings.from_env(env).join_url
+    if given and join_address(given) is None:
+        raise ConfigError(
+            f"SMLKIT_JOIN_URL must be a web address such as http://sml-room.local:8866/, not {given!r}; "
+            "set it to the address people in the room open, or leave it out to use this server's own"
+        )
+    return given
+
+
+def room_join_url(host: str, port: int, path: str, token: str | None, given: str = "") -> str:
+    """The address the presenter view puts up: ``given`` (SMLKIT_JOIN_URL) with the room's join token;
+    otherwise on a room server this machine's address in the room (the first of the announced join
+    URLs; "" if it has none), and on 127.0.0.1 the local address."""
+    if given:
+        return with_token(given, token)
+    if token is None:
+        return join_url(host, port, path)
+    if ipaddress.ip_address(host).is_unspecified:  # listening on every interface: this machine in the room
+        found = lan_addresses()
+        return join_url(found[0], port, path, token) if found else ""
+    return join_url(host, port, path, token)
 
 
 def retention_days(args: argparse.Namespace, options: WorkshopOptions) -> int:
@@ -301,9 +331,18 @@ def run_workshop(args: argparse.Namespace) -> int:
             return
         lines = ["", "The SML Workbook is being served.", f"  Open: {local}"]
         lines.append(f"  Programme: {programme.title} ({programme.times}); track: {track.title}")
-        if shared:
-            for address in lan_addresses() or ["<this machine's address>"]:
-                lines.append(f"  Join URL for the room: http://{address}:{options.port}{path}?token={options.token}")
+        joins = (
+            [
+                join_url(address, options.port, path, options.token)
+                for address in lan_addresses() or ["<this machine's address>"]
+            ]
+            if shared
+            else []
+        )
+        lines += [f"  Join URL for the room: {url}" for url in joins]
+        # Say which address the presenter view shows: SMLKIT_JOIN_URL's, or the first of several.
+        if options.join_url and (len(joins) > 1 or options.join_url not in (*joins, local)):
+            lines.append(f"  The presenter view puts up: {options.join_url}")
         lines += [
             f"  Facilitator key (for you only, do not project it): {options.facilitator_key}",
             f"  Answers are stored in: {describe_url(db_url)}",

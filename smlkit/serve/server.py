@@ -60,6 +60,9 @@ class WorkshopOptions:
     #: The timetable and track the room runs (ids from the course plan; "" for the plan's first).
     programme: str = ""
     track: str = ""
+    #: Where the room joins (with the join token; "" when not known, as under the Hub), for the
+    #: presenter view: handed to the kernels as SMLKIT_JOIN_URL.
+    join_url: str = ""
 
 
 class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
@@ -138,9 +141,10 @@ def build_app(options: WorkshopOptions, extra_config: dict[str, Any] | None = No
     from traitlets.config import Config
 
     # Kernels inherit this process's environment: hand them their settings in the one place that
-    # writes it. They get the verifier of facilitator sessions and the secret that proves them to
-    # the page-request socket, never the facilitator key; under the Hub they get the participant
-    # and the admin flag, and on its own the workbook clears those, so only cookies and the key count.
+    # writes it. They get the verifier of facilitator sessions, the secret that proves them to the
+    # page-request socket and the room's join address, never the facilitator key; under the Hub they
+    # get the participant and the admin flag, and on its own the workbook clears those, so only
+    # cookies and the key count.
     given = smlkit_settings.current()
     smlkit_settings.hand_to_kernels(
         replace(
@@ -153,6 +157,7 @@ def build_app(options: WorkshopOptions, extra_config: dict[str, Any] | None = No
                 access.SessionSigner(options.facilitator_key).verifier() if options.facilitator_key else ""
             ),
             kernel_secret=kernel_proof.new_secret(),
+            join_url=options.join_url,
             hub_user=options.hub.user if options.hub is not None else "",
             hub_facilitator=bool(options.hub and options.hub.is_facilitator),
         )

@@ -42,6 +42,7 @@ from smlkit.ui.kit.forms import StatusLine, button, escape, html_block, set_seco
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.wall.chooser import PromptChooser, dropdown, short
 from smlkit.ui.wall.moderation import ModerationPanel
+from smlkit.ui.wall.presenter import presenter_link
 from smlkit.ui.wall.results import answers_html, breakdown_html, tally_html
 from smlkit.wall import files as wall_answers
 from smlkit.wall import records as room
@@ -160,7 +161,7 @@ class Wall(Dashboard):
                 self.xlsx.widget,
             ]
         )
-        self.widget = widgets.VBox([chooser, self.screen, moderation, downloads])
+        self.widget = widgets.VBox([presenter_link(), chooser, self.screen, moderation, downloads])
         self.widget.add_class("smlkit-wall")
         self._enable(False)
         self.live = LiveView(self.act(self.refresh), interval)
