@@ -136,3 +136,22 @@ def test_counts_agree_with_their_nouns():
     assert [counted(n, "thing") for n in (0, 1, 2)] == ["0 things", "1 thing", "2 things"]
     assert counted(1, "person", "people") == "1 person" and counted(4, "person", "people") == "4 people"
     assert (are(1), are(3)) == ("is", "are")
+
+
+def test_the_page_stylesheet_closes_every_block_it_opens():
+    """One lost brace (a merge once ate one) silently drops every rule after it: the presenter link
+    lost its look and only axe noticed. This says which block was left open."""
+    static = ROOT / "smlkit/serve/share/jupyter/voila/templates/sml/static"
+    for sheet in static.glob("*.css"):
+        text = re.sub(
+            r"/\*.*?\*/", lambda m: "\n" * m.group().count("\n"), sheet.read_text(encoding="utf-8"), flags=re.S
+        )
+        opened: list[int] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            for ch in line:
+                if ch == "{":
+                    opened.append(number)
+                elif ch == "}":
+                    assert opened, f"{sheet.name}:{number}: a block closed that was never opened"
+                    opened.pop()
+        assert not opened, f"{sheet.name}: the block opened on line {opened[-1]} is never closed"

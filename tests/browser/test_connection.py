@@ -181,3 +181,29 @@ def test_a_laptop_that_slept_past_the_cull_finds_its_typing_and_saves_it(tmp_pat
         assert saved[-1]["where-now-learning"] == "Typed before lunch; the laptop slept"
     finally:
         stop_workshop(server)
+
+
+def test_answer_the_room_recovers_a_written_answer_and_sends_it(workshop, new_context):
+    from smlkit.wall import records as room
+
+    store = Store(workshop.db_url)
+    state, _ = room.room_state(store)
+    room.save_room_state(store, state.fresh_round("goals-next-term").open_prompts(["goals-next-term"]))
+    page = new_context().new_page()
+    open_dashboard(page, workshop.page_url("answer-the-room.ipynb"))
+    _ready(page)
+    answer = page.locator(".smlkit-question textarea")
+    expect(answer).to_be_visible(timeout=30_000)
+    answer.fill("Run a learning group of my own, typed as the kernel died")
+    _kill([_kernels(workshop.process.pid)[_page_kernel(page)]])
+    _recovered(page)
+    expect(page.locator(".smlkit-question textarea")).to_have_value(
+        "Run a learning group of my own, typed as the kernel died"
+    )
+    page.get_by_role("button", name=re.compile("(Send|Update) my answer")).click()
+    expect(page.locator(".smlkit-send-status")).not_to_contain_text("Sending", timeout=30_000)
+    screenshot(page, "connection-restored-answer-the-room")
+    problem = page.locator(".smlkit-summary-box")
+    assert "Sent" in page.locator(".smlkit-send-status").inner_text(), problem.inner_text() if problem.count() else ""
+    sent = [r.data["value"] for r in store.all_of(room.ANSWER_KIND, "goals-next-term")]
+    assert "Run a learning group of my own, typed as the kernel died" in sent
