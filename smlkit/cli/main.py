@@ -266,7 +266,7 @@ def workshop_options(args: argparse.Namespace, env: Mapping[str, str] | None = N
 
 
 def given_join_url(env: Mapping[str, str]) -> str:
-    """The join address set in ``SMLKIT_JOIN_URL`` ("" for none), checked: an http(s) address."""
+    """The join address set in ``SMLKIT_JOIN_URL`` ("" for none), checked: an http or https address."""
     given = settings.Settings.from_env(env).join_url
     if given and join_address(given) is None:
         raise ConfigError(

@@ -39,7 +39,7 @@ class JoinAddress:
 
 
 def join_address(url: str) -> JoinAddress | None:
-    """The join address from a URL (None for nothing, or anything that is not an http(s) address)."""
+    """The join address from a URL (None for nothing, or anything that is not an http or https address)."""
     url = (url or "").strip()
     if not url:
         return None
