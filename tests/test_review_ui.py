@@ -341,3 +341,9 @@ def test_a_file_made_for_one_round_is_taken_away_when_another_round_is_chosen(st
     assert "download=" in page.tables.link.value
     page.round_field.value = "sample-baseline"
     assert page.tables.link.value == "", "the old link would download the other round's tables"
+
+
+def test_the_baseline_choice_says_no_comparison_rather_than_showing_blank(store):
+    page = explorer(store)
+    control = page.baseline_field.control
+    assert control.label == "No comparison" and control.index == 0  # a blank drop-down said nothing

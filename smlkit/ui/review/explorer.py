@@ -90,7 +90,7 @@ class ReviewExplorer(Dashboard):
         self.baseline_field = Field(
             "baseline",
             "Compare with (baseline)",
-            widgets.Dropdown(options=[("No comparison", None)], value=None),
+            widgets.Dropdown(options=[("No comparison", "")], value=""),
             hint="An earlier round, to see what has changed.",
         )
         for field in (self.round_field, self.baseline_field):
@@ -158,7 +158,7 @@ class ReviewExplorer(Dashboard):
     def _list_rounds(self, chosen: str) -> None:
         self.rounds = records.all_rounds(self.store)
         self.round_field.control.options = [(self._round_label(r), r.id) for r in self.rounds]
-        self.baseline_field.control.options = [("No comparison", None)] + [
+        self.baseline_field.control.options = [("No comparison", "")] + [
             (self._round_label(r), r.id) for r in self.rounds
         ]
         self.round_field.value = chosen  # observers refresh the page
