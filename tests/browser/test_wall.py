@@ -79,7 +79,6 @@ def send(page) -> float:
 
 def test_two_people_answer_and_the_wall_aggregates_hides_one_and_exports(workshop, new_context):
     wall = signed_in_wall(new_context, workshop, accept_downloads=True)
-    first, second = answer_page(new_context, workshop), answer_page(new_context, workshop)
 
     # A scale question, opened from a session sequence with the wall's own controls.
     wall.get_by_label("Session sequence").select_option(label="Mentoring a learning group")
@@ -91,6 +90,7 @@ def test_two_people_answer_and_the_wall_aggregates_hides_one_and_exports(worksho
     # Other tests may have answered this question on this server: start it afresh (harmless if not).
     wall.get_by_role("button", name="Start this question again").click()
     expect(wall.locator(".smlkit-count-number")).to_have_text("0", timeout=LIVE)
+    first, second = answer_page(new_context, workshop), answer_page(new_context, workshop)
     for page in (first, second):
         expect(page.get_by_role("radio", name="4 – Very confident")).to_be_visible(timeout=LIVE)
     first.get_by_role("radio", name="4 – Very confident").check()
