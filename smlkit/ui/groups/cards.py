@@ -108,7 +108,7 @@ def cards_html(plan: Plan, on: date | None = None) -> str:
     """One card per group: name, mentor, year, age range and members (with locks and notes)."""
     on = on or plan.on
     locks = plan.rules.locks()
-    cards: list[tuple[str, str]] = []  # (year block, card)
+    cards: list[tuple[str, str, int]] = []  # (year block, card, learners)
     for group in sorted(plan.groups, key=lambda g: g.id):
         members = [plan.learners[m] for m in group.members]
         mentor = plan.mentors.get(group.mentor or "")
@@ -140,17 +140,18 @@ def cards_html(plan: Plan, on: date | None = None) -> str:
                 f"{escape(group.id)}</caption><thead><tr><th scope='col'>Name</th><th scope='col'>Pupil id</th>"
                 f"<th scope='col'>Age</th><th scope='col'>Year</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
                 "</section>",
+                len(members),
             )
         )
     if len(cards) <= COLLAPSE_OVER:
-        return f'<div class="smlkit-group-cards">{"".join(card for _block, card in cards)}</div>'
+        return f'<div class="smlkit-group-cards">{"".join(card for _block, card, _n in cards)}</div>'
     # A whole school (900 learners, 150 groups) was a 33,800 px page: one closed section per year
     # group, each saying what it holds, opened by the facilitator when they need it.
     blocks: dict[str, list[str]] = {}
     sizes: dict[str, int] = {}
-    for (block, card), group in zip(cards, sorted(plan.groups, key=lambda g: g.id), strict=True):
+    for block, card, learners in cards:
         blocks.setdefault(block, []).append(card)
-        sizes[block] = sizes.get(block, 0) + len(group.members)
+        sizes[block] = sizes.get(block, 0) + learners
     parts = [
         f'<details class="smlkit-year-block"><summary>{escape(block)}: {counted(len(found), "group")}, '
         f'{counted(sizes.get(block, 0), "learner")}</summary><div class="smlkit-group-cards">{"".join(found)}</div>'
