@@ -38,7 +38,7 @@ hub-proxy: $(HUB_PROXY)
 
 ## Lint, then unit, notebook (nbval) and real-browser tests.
 test: $(VENV)/.installed-test $(HUB_PROXY) lint
-	$(BIN)/python -m pytest --nbval-lax tests notebooks exercises $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --nbval-lax --durations=25 tests notebooks exercises $(PYTEST_ARGS)
 
 ## ruff; the layers of docs/architecture.md (import-linter); types (mypy, strict).
 lint: $(VENV)/.installed-test

@@ -83,7 +83,9 @@ def main() -> None:
     dashboards = [d for d in course.dashboards if not d.needs_key]
     pool = max((d.preheat for d in dashboards), default=1)
     tmp = Path(tempfile.mkdtemp(prefix="smlkit-bench-"))
-    env = {**os.environ, "SMLKIT_HOME": str(tmp)}
+    # Every page against bare Voila with a pool of its own: the course plan's few kernels per page,
+    # whatever the time of day (the room-sized default warms only the session now; bench/room.py).
+    env = {**os.environ, "SMLKIT_HOME": str(tmp), "SMLKIT_PREHEAT": "plan"}
 
     ws_port, bare_port = free_port(), free_port()
     bare_dir = tmp / "bare"

@@ -23,14 +23,17 @@ VARIABLES: dict[str, str] = {
     "SMLKIT_FACILITATOR_KEY": "the facilitator key, instead of --facilitator-key or the one kept in SMLKIT_HOME",
     "SMLKIT_PROGRAMME": "the timetable, instead of --programme (day, twilight, follow-up)",
     "SMLKIT_TRACK": "the room's phase, instead of --track (secondary, primary)",
-    "SMLKIT_PREHEAT": "kernel pools: 0 turns them off, N sizes every planned pool, or page=N,... per page",
-    "SMLKIT_REFILL_DELAY": "seconds a pool waits before replacing a kernel someone took",
+    "SMLKIT_PREHEAT": "pools set by hand instead of from the room and the timetable: "
+    "0 (none), plan (the course plan's few), N, or page=N,...",
+    "SMLKIT_ROOM": "how many people the kernel pools are sized for, instead of --room (default 30)",
+    "SMLKIT_CLOCK": "a rehearsal clock: the time of day (HH:MM) the timetable starts at when the server does",
     "SMLKIT_CULL_SECONDS": "a page's kernel left with no connection this long is shut down (default 900)",
     "SMLKIT_SCENARIOS": "extra folders of rehearsal scenario files, separated by the path separator",
     "SMLKIT_JOIN_URL": "the address the room joins at, which the presenter view puts up with its QR code "
     "(default: this server's own; the server adds the room's join token)",
     "SMLKIT_FACILITATOR_VERIFIER": "set by the server for its kernels: checks facilitator sessions (not the key)",
     "SMLKIT_KERNEL_SECRET": "set by the server for its kernels: proves a kernel to the page-request socket",
+    "SMLKIT_CHECKED": "set by the server for its kernels: the content it has checked, so they need not check it again",
     "SMLKIT_HUB_USER": "set by the server under JupyterHub: the Hub user it serves",
     "SMLKIT_FACILITATOR": "set in the Hub's configuration: 1 for a Hub admin's server",
 }
@@ -46,6 +49,7 @@ KERNEL_VARIABLES = (
     "SMLKIT_JOIN_URL",
     "SMLKIT_FACILITATOR_VERIFIER",
     "SMLKIT_KERNEL_SECRET",
+    "SMLKIT_CHECKED",
     "SMLKIT_HUB_USER",
     "SMLKIT_FACILITATOR",
 )
@@ -53,6 +57,9 @@ DEFAULT_BUSY_MS = 15_000
 #: A page's kernel idle with nobody connected for this long is shut down (the person can come
 #: back to the page later: their answers are in the store and a fresh kernel brings them back).
 DEFAULT_CULL_SECONDS = 900.0
+#: The room the kernel pools are sized for unless told (``--room``, ``SMLKIT_ROOM``), and the largest.
+DEFAULT_ROOM = 30
+MAX_ROOM = 200
 
 
 @dataclass(frozen=True)
@@ -66,11 +73,13 @@ class Settings:
     programme: str = ""
     track: str = ""
     preheat: str = ""
-    refill_delay: float | None = None
+    room: int = DEFAULT_ROOM
+    clock: str = ""
     cull_seconds: float = DEFAULT_CULL_SECONDS
     scenario_folders: tuple[Path, ...] = ()
     facilitator_verifier: str = ""
     kernel_secret: str = ""
+    checked: str = ""
     join_url: str = ""
     hub_user: str = ""
     hub_facilitator: bool = False
@@ -92,11 +101,13 @@ class Settings:
             programme=get("SMLKIT_PROGRAMME"),
             track=get("SMLKIT_TRACK"),
             preheat=get("SMLKIT_PREHEAT"),
-            refill_delay=_seconds(get("SMLKIT_REFILL_DELAY"), "SMLKIT_REFILL_DELAY"),
+            room=room_size(get("SMLKIT_ROOM"), "SMLKIT_ROOM"),
+            clock=_clock(get("SMLKIT_CLOCK")),
             cull_seconds=_cull(get("SMLKIT_CULL_SECONDS")),
             scenario_folders=tuple(Path(p) for p in get("SMLKIT_SCENARIOS").split(os.pathsep) if p.strip()),
             facilitator_verifier=get("SMLKIT_FACILITATOR_VERIFIER"),
             kernel_secret=get("SMLKIT_KERNEL_SECRET"),
+            checked=get("SMLKIT_CHECKED"),
             join_url=get("SMLKIT_JOIN_URL"),
             hub_user=get("SMLKIT_HUB_USER"),
             hub_facilitator=get("SMLKIT_FACILITATOR").lower() in ("1", "true", "yes"),
@@ -113,6 +124,7 @@ class Settings:
             "SMLKIT_SCENARIOS": os.pathsep.join(str(p) for p in self.scenario_folders),
             "SMLKIT_FACILITATOR_VERIFIER": self.facilitator_verifier,
             "SMLKIT_KERNEL_SECRET": self.kernel_secret,
+            "SMLKIT_CHECKED": self.checked,
             "SMLKIT_JOIN_URL": self.join_url,
             "SMLKIT_HUB_USER": self.hub_user,
             "SMLKIT_FACILITATOR": "1" if self.hub_facilitator else "0" if self.hub_user else "",
@@ -146,6 +158,31 @@ def _busy_ms(raw: str) -> int:
         return max(100, int(raw))
     except ValueError:
         raise ConfigError(f"SMLKIT_DB_BUSY_MS must be a number of milliseconds, not {raw!r}") from None
+
+
+def room_size(raw: str, name: str) -> int:
+    """A room size given as text (``--room`` or ``SMLKIT_ROOM``): a whole number of people, 1 to 200."""
+    if not raw.strip():
+        return DEFAULT_ROOM
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of people, such as 30, not {raw.strip()!r}") from None
+    if not 1 <= value <= MAX_ROOM:
+        raise ConfigError(
+            f"{name} is for 1 to {MAX_ROOM} people, not {value} (a bigger day needs more servers: deploy/README.md)"
+        )
+    return value
+
+
+def _clock(raw: str) -> str:
+    text = raw.strip()
+    if not text:
+        return ""
+    hours, _, minutes = text.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2):
+        raise ConfigError(f"SMLKIT_CLOCK must be a time of day such as 09:00, not {text!r}")
+    return f"{int(hours):02d}:{minutes}"
 
 
 def _cull(raw: str) -> float:

@@ -30,17 +30,23 @@ def test_settings_are_read_and_checked_from_the_environment(tmp_path):
     env = {
         "SMLKIT_HOME": str(tmp_path),
         "SMLKIT_DB_BUSY_MS": "2500",
-        "SMLKIT_REFILL_DELAY": "30",
+        "SMLKIT_ROOM": "45",
+        "SMLKIT_CLOCK": "9:05",
         "SMLKIT_TRACK": " primary ",
         "SMLKIT_FACILITATOR": "1",
     }
     got = settings.Settings.from_env(env)
-    assert (got.home, got.db_busy_ms, got.refill_delay, got.track) == (tmp_path, 2500, 30.0, "primary")
+    assert (got.home, got.db_busy_ms, got.room, got.clock, got.track) == (tmp_path, 2500, 45, "09:05", "primary")
+    assert settings.Settings.from_env({}).room == settings.DEFAULT_ROOM
     assert got.hub_facilitator and settings.Settings.from_env({}).home.name == "smlkit"
     with pytest.raises(ConfigError, match="SMLKIT_DB_BUSY_MS must be a number of milliseconds, not 'soon'"):
         settings.Settings.from_env({"SMLKIT_DB_BUSY_MS": "soon"})
-    with pytest.raises(ConfigError, match="SMLKIT_REFILL_DELAY must be a number of seconds"):
-        settings.Settings.from_env({"SMLKIT_REFILL_DELAY": "later"})
+    with pytest.raises(ConfigError, match="SMLKIT_ROOM must be a whole number of people, such as 30, not 'lots'"):
+        settings.Settings.from_env({"SMLKIT_ROOM": "lots"})
+    with pytest.raises(ConfigError, match="SMLKIT_ROOM is for 1 to 200 people, not 0"):
+        settings.Settings.from_env({"SMLKIT_ROOM": "0"})
+    with pytest.raises(ConfigError, match="SMLKIT_CLOCK must be a time of day such as 09:00, not '25:00'"):
+        settings.Settings.from_env({"SMLKIT_CLOCK": "25:00"})
 
 
 def test_kernels_are_handed_their_settings_and_never_the_facilitator_key(tmp_path):

@@ -152,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the room's phase: secondary (default, Years 7-11) or primary (Years 5-6) ($SMLKIT_TRACK); "
         "it chooses the examples, sample agreements and rehearsal scenarios",
     )
+    workshop.add_argument(
+        "--room",
+        type=lambda raw: settings.room_size(raw, "--room"),
+        default=None,
+        help=f"how many people will open the pages together: the kernel pools are sized for them "
+        f"(default $SMLKIT_ROOM or {settings.DEFAULT_ROOM}; see deploy/README.md for memory)",
+    )
     workshop.set_defaults(handler=run_workshop, explicit=frozenset())
     for register in _command_registrars():
         register(sub)
@@ -262,6 +269,7 @@ def workshop_options(args: argparse.Namespace, env: Mapping[str, str] | None = N
         token=token,
         base_url=base_url,
         join_url=room_join_url(args.host, args.port, base_url, token, given_join_url(env)),
+        room=args.room or settings.Settings.from_env(env).room,
     )
 
 
@@ -347,6 +355,8 @@ def run_workshop(args: argparse.Namespace) -> int:
             f"  Facilitator key (for you only, do not project it): {options.facilitator_key}",
             f"  Answers are stored in: {describe_url(db_url)}",
             _retention_line(args.retention_days, purged),
+            f"  Room: warming pages for {options.room} people (--room to change); "
+            "'Ready' is printed when they can arrive.",
             "  Press Ctrl+C to stop.",
             "",
         ]
@@ -355,6 +365,8 @@ def run_workshop(args: argparse.Namespace) -> int:
     import tornado.ioloop
 
     tornado.ioloop.IOLoop.current().add_callback(announce)
+    if options.hub is None:
+        app.on_pools_ready = lambda keeper: print(keeper.describe(), flush=True)
     app.start()
     return 0
 

@@ -7,28 +7,20 @@ wrong`` so a facilitator editing a file by hand can find it.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smlkit.text import counted
-
-if "jsonschema" not in sys.modules:
-    # jsonschema imports rfc3987_syntax, when it is installed, only to check the "iri" string
-    # format; that import builds a grammar and costs about 1.4 s of CPU in every dashboard
-    # kernel. The workbook's schemas check no formats, so a process that loads jsonschema
-    # for the workbook first (a kernel, the CLI) goes without it. See bench/room.py.
-    # None in sys.modules blocks an import (typeshed types its values as modules only).
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-import jsonschema
 import yaml
 
 from smlkit.content.yaml_limits import shape_problem
 from smlkit.errors import DataFileError
+from smlkit.text import counted
 
 FieldPath = tuple[str | int, ...]
 
@@ -255,14 +247,51 @@ def read(path: str | Path) -> Loaded:
     return parse_text(read_text(path), str(path))
 
 
+#: Set by the server for its kernels: digests of the content (data and schema) it has already checked.
+CHECKED_ENV = "SMLKIT_CHECKED"
+#: Digests of what this process has checked and found good (the server hands them to its kernels).
+CHECKED: set[str] = set()
+
+
+def _digest(data: Any, schema: Mapping[str, Any]) -> str:
+    both = json.dumps([data, schema], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(both.encode("utf-8")).hexdigest()[:24]
+
+
+def _jsonschema() -> Any:
+    """jsonschema, imported on first use: a kernel serving content the server already checked never needs it.
+
+    jsonschema imports rfc3987_syntax, when it is installed, only to check the "iri" string format;
+    that import builds a grammar and costs about 1.4 s of CPU. The workbook's schemas check no
+    formats, so a process that loads jsonschema for the workbook first goes without it.
+    """
+    if "jsonschema" not in sys.modules:
+        # None in sys.modules blocks an import (typeshed types its values as modules only).
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import jsonschema
+
+    return jsonschema
+
+
+def schema_errors(loaded: Loaded, schema: Mapping[str, Any]) -> list[Any]:
+    """jsonschema's errors for ``loaded.data`` against ``schema``; none, without looking, when the
+    server that started this kernel already checked exactly this data against exactly this schema."""
+    key = _digest(loaded.data, schema)
+    if key in CHECKED or key in os.environ.get(CHECKED_ENV, "").split(","):
+        return []
+    errors = list(_jsonschema().Draft202012Validator(schema).iter_errors(loaded.data))
+    if not errors:
+        CHECKED.add(key)
+    return errors
+
+
 def schema_problems(loaded: Loaded, schema: Mapping[str, Any]) -> list[Problem]:
     """Every place ``loaded.data`` breaks ``schema``, in file order."""
-    validator = jsonschema.Draft202012Validator(schema)
-    problems = [loaded.problem(tuple(err.absolute_path), _plain(err)) for err in validator.iter_errors(loaded.data)]
+    problems = [loaded.problem(tuple(err.absolute_path), _plain(err)) for err in schema_errors(loaded, schema)]
     return sorted(problems, key=lambda p: (p.line or 0, p.field))
 
 
-def _plain(err: jsonschema.ValidationError) -> str:
+def _plain(err: Any) -> str:
     """A schema error in words a person editing the file understands."""
     message: str = err.message  # jsonschema has no type hints
     if err.validator == "required":

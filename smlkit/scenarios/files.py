@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import jsonschema
+from typing import Any
 
 from smlkit import library as content
 from smlkit import settings
@@ -77,7 +76,7 @@ def _problem_from_error(exc: DataFileError, file: str) -> Problem:
 # -- stage 2: schema ------------------------------------------------------------------------------
 
 
-def _schema_message(err: jsonschema.ValidationError) -> str:
+def _schema_message(err: Any) -> str:
     """A schema error in words for someone writing a scenario by hand."""
     path = list(err.absolute_path)
     last = path[-1] if path else ""
@@ -119,10 +118,8 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
 
 
 def _schema_problems(loaded: datafile.Loaded) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(content.schema("scenario"))
-    problems = {
-        loaded.problem(tuple(err.absolute_path), _schema_message(err)) for err in validator.iter_errors(loaded.data)
-    }
+    errors = datafile.schema_errors(loaded, content.schema("scenario"))
+    problems = {loaded.problem(tuple(err.absolute_path), _schema_message(err)) for err in errors}
     return sorted(problems, key=lambda p: (p.line or 0, p.field, p.message))
 
 

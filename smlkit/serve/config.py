@@ -1,6 +1,8 @@
-"""The workbook's Voila configuration: kernel pools per dashboard, the navigation, and the Hub's settings.
+"""The workbook's Voila configuration: the pools set by hand, the navigation, and the Hub's settings.
 
-Read by :func:`smlkit.serve.server.build_app`, and by the benchmarks that size a room's pools.
+Read by :func:`smlkit.serve.server.build_app`. The pools' sizes are kept by
+:class:`smlkit.serve.pools.PoolKeeper` (from the room and the timetable) unless ``SMLKIT_PREHEAT``
+sets them by hand.
 """
 
 from __future__ import annotations
@@ -16,21 +18,30 @@ from smlkit.course import timetable
 from smlkit.course.plan import Course
 from smlkit.errors import ConfigError
 
-#: Overrides pool sizes, for sizing a room: "0" turns preheating off; "4" sets every pool that the
-#: course plan preheats; "where-now=30,my-learning-agreement=30" sets those dashboards' pools
-#: (by id, and they need not be preheated in the plan). See deploy/README.md and bench/room.py.
+#: Pool sizes set by hand, instead of the room and the timetable: "0" turns preheating off; "plan"
+#: takes the course plan's own small pools (its ``preheat``: a few kernels per staff page, whatever
+#: the time; the tests' servers use it); "4" sets every pool the plan preheats to 4;
+#: "where-now=30,my-learning-agreement=30" sets those dashboards' pools (by id) and no others.
+#: See deploy/README.md and bench/room.py --hand-pools.
 PREHEAT_ENV = "SMLKIT_PREHEAT"
 MAX_POOL = 64
-#: Seconds a pool waits before replacing a kernel someone took (the course's default: at once).
-#: A room arriving together is served from the full pool and refills after, not during, the rush.
-REFILL_ENV = "SMLKIT_REFILL_DELAY"
 
 
-def pool_sizes(course: Course) -> dict[str, int]:
-    """Each dashboard's kernel pool, by id: the course plan's ``preheat``, or what ``SMLKIT_PREHEAT`` says."""
+def hand_set_pools(course: Course) -> dict[str, int] | None:
+    """Each participant page's pool, by notebook, as ``SMLKIT_PREHEAT`` sets it; None when it is not set."""
+    sizes = pool_sizes(course)
+    if sizes is None:
+        return None
+    return {dash.notebook: sizes[dash.id] for dash in course.dashboards if not dash.needs_key}
+
+
+def pool_sizes(course: Course) -> dict[str, int] | None:
+    """Each dashboard's kernel pool, by id, as ``SMLKIT_PREHEAT`` says; None when it says nothing."""
     planned = {dash.id: dash.preheat for dash in course.dashboards}
     raw = smlkit_settings.current().preheat
     if not raw:
+        return None
+    if raw.strip() == "plan":
         return planned
     if "=" not in raw:
         every = _pool_number(raw)
@@ -44,7 +55,7 @@ def pool_sizes(course: Course) -> dict[str, int]:
     unknown = set(sizes) - set(planned)
     if unknown:
         raise ConfigError(f"{PREHEAT_ENV}: there is no dashboard called {', '.join(sorted(unknown))}")
-    return planned | sizes
+    return {name: 0 for name in planned} | sizes
 
 
 def _pool_number(raw: str) -> int:
@@ -58,18 +69,11 @@ def _pool_number(raw: str) -> int:
 
 
 def voila_config(course: Course) -> dict[str, Any]:
-    """The packaged Voila configuration, with a kernel pool for each dashboard that asks for one."""
+    """The packaged Voila configuration. Every pool starts empty: the server's pool keeper fills them."""
     config: dict[str, Any] = json.loads((share_dir() / "voila.json").read_text(encoding="utf-8"))
-    pools = {"default": {"pool_size": 0}}
-    sizes = pool_sizes(course)
-    for dash in course.dashboards:
-        size = sizes[dash.id]
-        if size > 0 and not dash.needs_key:
-            pools[dash.notebook] = {"pool_size": size}
-    config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = pools
+    hand_set_pools(course)  # a mistyped SMLKIT_PREHEAT is refused before anything starts
+    config.setdefault("VoilaKernelManager", {})["kernel_pools_config"] = {"default": {"pool_size": 0}}
     given = smlkit_settings.current()
-    if given.refill_delay is not None:
-        config["VoilaKernelManager"]["fill_delay"] = given.refill_delay
     culling = config.setdefault("MappingKernelManager", {})
     culling["cull_idle_timeout"] = int(given.cull_seconds)
     culling["cull_interval"] = max(1, min(60, int(given.cull_seconds // 3)))

@@ -17,6 +17,8 @@ facilitator is a Hub admin, so there are no participant cookies and no key.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,10 +30,11 @@ from smlkit import library as content
 from smlkit import settings as smlkit_settings
 from smlkit.access import hub, kernel_proof
 from smlkit.access import tokens as access
-from smlkit.content.paths import notebooks_dir, share_dir
+from smlkit.content import datafile
+from smlkit.content.paths import data_dir, notebooks_dir, share_dir
 from smlkit.course.plan import Course
-from smlkit.serve import healing, page_request
-from smlkit.serve.config import hub_config, voila_config
+from smlkit.serve import healing, page_request, pools, templates
+from smlkit.serve.config import hand_set_pools, hub_config, voila_config
 from smlkit.serve.pages import (
     DashboardHandler,
     JoinNeededHandler,
@@ -63,6 +66,8 @@ class WorkshopOptions:
     #: Where the room joins (with the join token; "" when not known, as under the Hub), for the
     #: presenter view: handed to the kernels as SMLKIT_JOIN_URL.
     join_url: str = ""
+    #: How many people the kernel pools are sized for (``--room``; SMLKIT_ROOM; 30).
+    room: int = smlkit_settings.DEFAULT_ROOM
 
 
 class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
@@ -72,11 +77,18 @@ class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
 
     #: Set by :func:`build_app` before ``initialize``: the key stays in the server process only.
     smlkit_facilitator_key = ""
+    #: Set by :func:`build_app`: the options it was built from (the room, the programme).
+    smlkit_options: WorkshopOptions | None = None
+    #: Keeps the kernel pools to the room and the timetable (made in ``init_settings``, at start).
+    pool_keeper: pools.PoolKeeper | None = None
+    #: Called once, when the pools are first full (the CLI prints "Ready ...").
+    on_pools_ready: Callable[[pools.PoolKeeper], None] | None = None
 
     def init_settings(self) -> dict[str, Any]:
         settings: dict[str, Any] = super().init_settings()
         if hasattr(self.kernel_manager, "_pools"):
             healing.heal(self.kernel_manager)
+            self.pool_keeper = self._keeper()
         key = self.smlkit_facilitator_key
         settings["smlkit_facilitator_key"] = key
         settings["smlkit_session_signer"] = access.SessionSigner(key) if key else None
@@ -90,6 +102,22 @@ class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
             hub_base = url_path_join(os.environ.get("JUPYTERHUB_BASE_URL") or "/", "hub/")
             settings["smlkit_hub_home"] = url_path_join(hub_base, "home")
         return settings
+
+    def _keeper(self) -> pools.PoolKeeper:
+        options = self.smlkit_options
+        course = content.course()
+        ours = smlkit_settings.current()
+        hand_set = hand_set_pools(course)
+        if options is not None and options.hub is not None:
+            hand_set = {}  # one person per server under the Hub: no pools (deploy/README.md)
+        clock = pools.RoomClock()
+        if ours.clock:
+            hours, minutes = ours.clock.split(":")
+            clock = pools.RoomClock(int(hours) * 60 + int(minutes), time.time())
+        room = options.room if options is not None else ours.room
+        keeper = pools.PoolKeeper(self.kernel_manager, course, content.programme(), room, clock, hand_set)
+        keeper.on_ready = self.on_pools_ready
+        return keeper
 
     def init_handlers(self) -> list[tuple[Any, ...]]:
         handlers: list[tuple[Any, ...]] = super().init_handlers()
@@ -107,6 +135,7 @@ class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
             (url_path_join(base, r"voila/query/(?P<kernel_id>[\w-]+)"), page_request.PageRequestSocket),
         ]
         page_request.install()
+        templates.install()
         if smlkit_settings.current().hub_user:
             # The Hub's OAuth callback (and log-out), under this server's prefix.
             ours += [(url_path_join(base, spec[0]), *spec[1:]) for spec in self.identity_provider.get_handlers()]
@@ -127,12 +156,11 @@ class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
 
         PeriodicCallback(shed, 15_000).start()
 
-        def prune() -> None:  # dead kernels leave the pools within seconds
-            manager = getattr(self, "kernel_manager", None)
-            if manager is not None and hasattr(manager, "_pools"):
-                healing.prune_dead(manager)
+        def keep() -> None:  # dead kernels leave the pools, and the pools follow the day, every second
+            if self.pool_keeper is not None:
+                self.pool_keeper.tick()
 
-        PeriodicCallback(prune, 3_000).start()
+        PeriodicCallback(keep, 1_000).start()
         super().start()
 
 
@@ -157,6 +185,7 @@ def build_app(options: WorkshopOptions, extra_config: dict[str, Any] | None = No
                 access.SessionSigner(options.facilitator_key).verifier() if options.facilitator_key else ""
             ),
             kernel_secret=kernel_proof.new_secret(),
+            checked=",".join(sorted(_check_content())),
             join_url=options.join_url,
             hub_user=options.hub.user if options.hub is not None else "",
             hub_facilitator=bool(options.hub and options.hub.is_facilitator),
@@ -184,9 +213,38 @@ def build_app(options: WorkshopOptions, extra_config: dict[str, Any] | None = No
         config.merge(Config(extra_config))
     app = WorkshopApp(config=config)
     app.smlkit_facilitator_key = options.facilitator_key
+    app.smlkit_options = options
     app.initialize([])
     app.root_dir = str(notebooks_dir())
     return app
+
+
+def _check_content() -> set[str]:
+    """Load and check every content file the pages read, once, here: a refusal names the file before
+    anything is served, and the kernels are told what was checked (SMLKIT_CHECKED), so each does not
+    import jsonschema and check the same files again (``smlkit.content.datafile.schema_errors``)."""
+    from smlkit.agreements.files import yaml_json
+    from smlkit.scenarios.files import load_library
+
+    for load in (
+        content.course,
+        content.prompts,
+        content.respondent_groups,
+        content.agreement_guide,
+        content.principles,
+        content.review_instrument,
+        content.review_school,
+        content.references,
+        content.word_filter,
+        content.review_scale,
+        load_library,
+    ):
+        load()
+    for path in content.sample_agreement_paths():
+        yaml_json.load(path)
+    for scale in sorted((data_dir() / "review" / "scales").glob("*.yaml")):
+        content.load_review_scale(scale.stem)
+    return set(datafile.CHECKED)
 
 
 def notebook_paths(course: Course) -> list[Path]:

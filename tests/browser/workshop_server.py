@@ -34,7 +34,9 @@ def start_workshop(
     """``smlkit workshop`` on a free port with its data in ``tmp``; returns once its kernel pools are filling."""
     port = free_port()
     db_url = db_url or f"sqlite:///{tmp / 'workshop.sqlite'}"
-    run_env = {**os.environ, "SMLKIT_HOME": str(tmp), "PYTHONUNBUFFERED": "1", **(env or {})}
+    # The course plan's few kernels per staff page, whatever the time of day the tests run at
+    # (a server sized for a room of 30 would start 32 kernels per test server).
+    run_env = {**os.environ, "SMLKIT_HOME": str(tmp), "PYTHONUNBUFFERED": "1", "SMLKIT_PREHEAT": "plan", **(env or {})}
     run_env.pop("SMLKIT_DB", None)
     pools_off = run_env.get("SMLKIT_PREHEAT") == "0"
     command = [sys.executable, "-m", "smlkit.cli", "workshop", "--port", str(port), "--db", db_url]

@@ -22,7 +22,6 @@ from smlkit.access.visitor import Visitor
 from smlkit.agreements import records
 from smlkit.agreements.check import MAX_DRAFT_PART, MAX_PART, Feedback, blocking, check, check_sizes, place
 from smlkit.agreements.data import to_dict
-from smlkit.agreements.files import docx as agreement_docx
 from smlkit.agreements.files import markdown as agreement_markdown
 from smlkit.agreements.model import SIGNER_ROLES, LearningAgreement, sign
 from smlkit.agreements.records import export_rows
@@ -356,6 +355,8 @@ class MyAgreement(Dashboard):
 
     def _build_docx(self) -> tuple[str, bytes]:
         self.autosave.flush()
+        from smlkit.agreements.files import docx as agreement_docx  # python-docx: only when asked for
+
         return self._filename("docx"), agreement_docx.render(self.form.value(), printed=date.today())
 
     def _build_markdown(self) -> tuple[str, bytes]:

@@ -21,7 +21,6 @@ from smlkit.course import evaluation
 from smlkit.course.records import EVALUATION_KIND as KIND
 from smlkit.course.records import prompt_ids, summary_rows, versions_by_person
 from smlkit.errors import SmlkitError, ValidationError
-from smlkit.exports.day_record import day_workbook
 from smlkit.storage.store import Draft
 from smlkit.ui.course.where_now import prompt_field
 from smlkit.ui.kit.dashboard import Dashboard
@@ -273,6 +272,8 @@ class EvaluationResults(Dashboard):
 
     def _day_file(self) -> tuple[str, bytes]:
         assert self.store is not None
+        from smlkit.exports.day_record import day_workbook  # openpyxl: only when the record is asked for
+
         return f"day-record-{datetime.now():%Y-%m-%d}.xlsx", day_workbook(self.store)
 
     def problem(self, exc: SmlkitError | None) -> None:
