@@ -9,6 +9,7 @@ in the README lists the same variables, from :data:`VARIABLES` (a test keeps the
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ KERNEL_VARIABLES = (
     "SMLKIT_FACILITATOR_VERIFIER",
     "SMLKIT_KERNEL_SECRET",
     "SMLKIT_CHECKED",
+    "SMLKIT_CLOCK",
     "SMLKIT_HUB_USER",
     "SMLKIT_FACILITATOR",
 )
@@ -113,6 +115,24 @@ class Settings:
             hub_facilitator=get("SMLKIT_FACILITATOR").lower() in ("1", "true", "yes"),
         )
 
+    def minute_of_day(self, now: float | None = None) -> int:
+        """The minute of the day the timetable is read at: the clock's, or the rehearsal clock's
+        (``SMLKIT_CLOCK``, which runs on in real time from when the server started)."""
+        at = time.time() if now is None else now
+        if not self.clock:
+            local = time.localtime(at)
+            return local.tm_hour * 60 + local.tm_min
+        shown, _, anchor = self.clock.partition("@")
+        hours, minutes = shown.split(":")
+        since = at - float(anchor) if anchor else 0.0
+        return int(int(hours) * 60 + int(minutes) + since // 60) % (24 * 60)
+
+    def started_clock(self, now: float | None = None) -> str:
+        """The rehearsal clock anchored at ``now`` (the server's start), for its kernels; "" for none."""
+        if not self.clock or "@" in self.clock:
+            return self.clock
+        return f"{self.clock}@{time.time() if now is None else now:.0f}"
+
     def kernel_env(self) -> dict[str, str]:
         """What the server's kernels are given (everything they need; never the facilitator key)."""
         out = {
@@ -125,6 +145,7 @@ class Settings:
             "SMLKIT_FACILITATOR_VERIFIER": self.facilitator_verifier,
             "SMLKIT_KERNEL_SECRET": self.kernel_secret,
             "SMLKIT_CHECKED": self.checked,
+            "SMLKIT_CLOCK": self.clock,
             "SMLKIT_JOIN_URL": self.join_url,
             "SMLKIT_HUB_USER": self.hub_user,
             "SMLKIT_FACILITATOR": "1" if self.hub_facilitator else "0" if self.hub_user else "",
@@ -176,13 +197,21 @@ def room_size(raw: str, name: str) -> int:
 
 
 def _clock(raw: str) -> str:
+    """``HH:MM`` (as a person sets it), or ``HH:MM@seconds`` (as the server hands it to its kernels:
+    the time its clock showed at that moment, so every process reads the same rehearsal clock)."""
     text = raw.strip()
     if not text:
         return ""
-    hours, _, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2):
+    shown, _, anchor = text.partition("@")
+    hours, _, minutes = shown.partition(":")
+    good = hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2
+    try:
+        anchored = float(anchor) if anchor else None
+    except ValueError:
+        good = False
+    if not good:
         raise ConfigError(f"SMLKIT_CLOCK must be a time of day such as 09:00, not {text!r}")
-    return f"{int(hours):02d}:{minutes}"
+    return f"{int(hours):02d}:{minutes}" + (f"@{anchored:.0f}" if anchored is not None else "")
 
 
 def _cull(raw: str) -> float:

@@ -103,11 +103,17 @@ def test_a_mistyped_pool_setting_is_refused_with_what_to_write(monkeypatch, preh
 
 def test_a_room_running_ahead_of_the_timetable_gets_the_page_it_is_opening():
     course = content.course()
-    early = plan_pools(course, course.programme("day"), minutes_of("08:59"), 30, Counter())
-    assert early.size(WHERE_NOW) == 0  # the timetable says the day starts with the evaluation
-    opened = Counter({("arrive", WHERE_NOW): 4})
-    ahead = plan_pools(course, course.programme("day"), minutes_of("08:59"), 30, opened, opening=[WHERE_NOW])
-    assert ahead.size(WHERE_NOW) == 26 + spare(30) and ahead.sizes[0][0] == WHERE_NOW
+    day = course.programme("day")
+    early = plan_pools(course, day, minutes_of("09:05"), 30, Counter())
+    assert early.size(AGREEMENT) == 0  # not until the third session
+    opened = Counter({("", AGREEMENT): 4})
+    ahead = plan_pools(course, day, minutes_of("09:05"), 30, opened, opening=[AGREEMENT])
+    assert ahead.size(AGREEMENT) == 26 + spare(30) and ahead.sizes[0][0] == AGREEMENT
     assert ahead.total == 30 + spare(30)  # the evaluation's share moved to the page people are opening
-    off_plan = plan_pools(course, course.programme("day"), minutes_of("08:59"), 30, Counter(), opening=[AGREEMENT])
-    assert off_plan.size(AGREEMENT) == 30 + spare(30)
+
+
+def test_a_page_of_the_session_opened_a_moment_ago_does_not_jump_the_session_s_first_page():
+    course = content.course()
+    tried = Counter({("arrive", EVALUATION_START): 2, ("arrive", WHERE_NOW): 2})  # the facilitator, trying both
+    got = plan_pools(course, course.programme("day"), minutes_of("08:59"), 30, tried, opening=[WHERE_NOW])
+    assert got.size(EVALUATION_START) == 28 + spare(30) and got.size(WHERE_NOW) == 2

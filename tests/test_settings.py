@@ -70,3 +70,15 @@ def test_kernels_are_handed_their_settings_and_never_the_facilitator_key(tmp_pat
     assert set(settings.Settings(home=tmp_path, db_url="x", kernel_secret="s").kernel_env()) <= set(
         settings.KERNEL_VARIABLES
     )
+
+
+def test_a_rehearsal_clock_runs_on_from_when_the_server_started_in_every_process():
+    given = settings.Settings.from_env({"SMLKIT_CLOCK": "09:00"})
+    handed = settings.Settings.from_env({"SMLKIT_CLOCK": given.started_clock(now=1_000_000)})
+    assert handed.clock == "09:00@1000000"  # what the kernels are given: the time and when it was shown
+    assert handed.minute_of_day(now=1_000_000) == 9 * 60
+    assert handed.minute_of_day(now=1_000_000 + 25 * 60 + 30) == 9 * 60 + 25  # twenty-five minutes later
+    assert handed.started_clock() == handed.clock  # handing it on again keeps the same start
+    assert settings.Settings.from_env({}).started_clock() == ""
+    with pytest.raises(ConfigError, match="SMLKIT_CLOCK must be a time of day"):
+        settings.Settings.from_env({"SMLKIT_CLOCK": "09:00@soon"})

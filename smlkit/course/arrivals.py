@@ -70,8 +70,9 @@ def plan_pools(
 
     ``opened`` counts the kernels people have taken so far, by (session id, notebook; "" for a page
     of neither session in view). The room is the larger of ``room`` and the most people seen opening
-    any one page. ``opening`` names the pages people are opening right now: the room has moved on
-    ahead of (or behind) the timetable, so those come first. Then the pages of the session now, then
+    any one page. ``opening`` names the pages people are opening right now; those the timetable does
+    not expect (the room has moved on ahead of it, or stayed behind) come first. Then the pages of the
+    session now, then
     the next session's; together they hold at most one room, and the spare (:func:`spare`) goes to
     the first of them: the next page's pool grows as the room uses up the one before, so the memory
     held stays that of one room. Every other page has no pool.
@@ -88,7 +89,9 @@ def plan_pools(
     first: dict[str, tuple[str, str]] = {}
     for key in planned:
         first.setdefault(key[1], key)
-    pages = [first.get(notebook, ("", notebook)) for notebook in opening] + planned
+    # Pages people are opening that the timetable does not expect come first; the timetable's own
+    # keep their order (a page opened a moment ago does not jump the session's first page).
+    pages = [("", notebook) for notebook in opening if notebook not in first] + planned
     sizes = {dashboard.notebook: 0 for dashboard in course.dashboards if not dashboard.needs_key}
     held = 0
     for session_id, notebook in pages:  # first, the people still to open each page, in that order

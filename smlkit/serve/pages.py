@@ -18,6 +18,7 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from smlkit import library as content
+from smlkit import settings as smlkit_settings
 from smlkit.access import tokens as access
 from smlkit.content.paths import share_dir
 from smlkit.course import timetable
@@ -115,9 +116,11 @@ class LandingHandler(_WorkbookPage):
         except SmlkitError:
             shown, notice = running, "There is no timetable by that name; this is the one the workshop runs."
         try:
-            minute = timetable.clock_minute(self.get_argument("at", "") or None)
+            at = self.get_argument("at", "")
+            minute = timetable.clock_minute(at) if at else smlkit_settings.current().minute_of_day()
         except SmlkitError as exc:
-            minute, notice = timetable.clock_minute(None), f"{exc.message}; the timetable shows the time now."
+            minute = smlkit_settings.current().minute_of_day()
+            notice = f"{exc.message}; the timetable shows the time now."
         track = content.track()
         self.render_page(
             "landing.html.j2",

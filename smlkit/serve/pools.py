@@ -26,7 +26,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -42,21 +41,6 @@ ARRIVING_SECONDS = 20.0
 START_DEADLINE = 120.0
 
 
-@dataclass(frozen=True)
-class RoomClock:
-    """The minute of the day the timetable is read at: the clock, or a rehearsal clock that started
-    at ``SMLKIT_CLOCK`` when the server did and runs on in real time."""
-
-    start_minute: int | None = None
-    started: float = 0.0
-
-    def minute(self) -> int:
-        if self.start_minute is None:
-            now = time.localtime()
-            return now.tm_hour * 60 + now.tm_min
-        return int(self.start_minute + (time.time() - self.started) // 60) % (24 * 60)
-
-
 class PoolKeeper:
     """Keeps Voila's pools to the plan (see the module's help). One per server; ``tick`` every second."""
 
@@ -66,7 +50,7 @@ class PoolKeeper:
         course: Course,
         programme: Programme,
         room: int,
-        clock: RoomClock,
+        clock: Callable[[], int],
         fixed: dict[str, int] | None = None,
         cores: int | None = None,
     ) -> None:
@@ -110,7 +94,7 @@ class PoolKeeper:
             (notebook for notebook, at in self.taken_at.items() if now - at < ARRIVING_SECONDS),
             key=lambda notebook: -self.taken_at[notebook],
         )
-        return arrivals.plan_pools(self.course, self.programme, self.clock.minute(), self.room, self.opened, opening)
+        return arrivals.plan_pools(self.course, self.programme, self.clock(), self.room, self.opened, opening)
 
     def pools(self) -> dict[str, list[Any]]:
         found: dict[str, list[Any]] = getattr(self.manager, "_pools", {})

@@ -17,7 +17,6 @@ facilitator is a Hub admin, so there are no participant cookies and no key.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -110,10 +109,10 @@ class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
         hand_set = hand_set_pools(course)
         if options is not None and options.hub is not None:
             hand_set = {}  # one person per server under the Hub: no pools (deploy/README.md)
-        clock = pools.RoomClock()
-        if ours.clock:
-            hours, minutes = ours.clock.split(":")
-            clock = pools.RoomClock(int(hours) * 60 + int(minutes), time.time())
+
+        def clock() -> int:
+            return smlkit_settings.current().minute_of_day()
+
         room = options.room if options is not None else ours.room
         keeper = pools.PoolKeeper(self.kernel_manager, course, content.programme(), room, clock, hand_set)
         keeper.on_ready = self.on_pools_ready
@@ -186,6 +185,7 @@ def build_app(options: WorkshopOptions, extra_config: dict[str, Any] | None = No
             ),
             kernel_secret=kernel_proof.new_secret(),
             checked=",".join(sorted(_check_content())),
+            clock=given.started_clock(),
             join_url=options.join_url,
             hub_user=options.hub.user if options.hub is not None else "",
             hub_facilitator=bool(options.hub and options.hub.is_facilitator),

@@ -192,12 +192,11 @@ class Wall(Dashboard):
 
     def _offer_session_sequence(self) -> None:
         """Start the chooser on the questions for the session running now (or the track's)."""
-        from datetime import datetime
-
+        from smlkit import settings
         from smlkit.course.programme import wall_sequence_at
 
-        now = datetime.now()
-        wanted = wall_sequence_at(content.programme(), content.track(), now.hour * 60 + now.minute)
+        minute = settings.current().minute_of_day()  # the clock, or the rehearsal clock (SMLKIT_CLOCK)
+        wanted = wall_sequence_at(content.programme(), content.track(), minute)
         if wanted and wanted in [value for _label, value in self.chooser.sequence.control.options]:
             self.chooser.sequence.control.value = wanted
 
