@@ -25,6 +25,7 @@ from smlkit.cli.parsing import Parser, Subparsers
 from smlkit.content.paths import default_state_dir
 from smlkit.errors import ConfigError, SmlkitError
 from smlkit.storage.store import ErasureReport, default_url, describe_url, normalise_url
+from smlkit.text import counted
 from smlkit.wall.join import join_address, join_url, with_token
 
 if TYPE_CHECKING:  # the server (Voila, Jupyter) is loaded only by the command that serves
@@ -355,7 +356,7 @@ def run_workshop(args: argparse.Namespace) -> int:
             f"  Facilitator key (for you only, do not project it): {options.facilitator_key}",
             f"  Answers are stored in: {describe_url(db_url)}",
             _retention_line(args.retention_days, purged),
-            f"  Room: warming pages for {options.room} people (--room to change); "
+            f"  Room: warming pages for {counted(options.room, 'person', 'people')} (--room to change); "
             "'Ready' is printed when they can arrive.",
             "  Press Ctrl+C to stop.",
             "",
