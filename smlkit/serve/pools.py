@@ -117,14 +117,13 @@ class PoolKeeper:
                     count += 1
         return count
 
-    def held(self) -> dict[str, int]:
-        return {notebook: len(pool) for notebook, pool in self.pools().items()}
-
     def tick(self) -> None:
         """One look: shed what is beyond the plan, start what is missing at a pace the CPU can take."""
         healing.prune_dead(self.manager)
         plan = self.plan()
         pools = self.pools()
+        alive = {id(task) for pool in pools.values() for task in pool}  # forget the kernels people took
+        self._started_at = {key: at for key, at in self._started_at.items() if key in alive}
         for notebook, size in plan.sizes:
             self._shrink(notebook, pools.get(notebook, []), size)
         now = time.monotonic()
