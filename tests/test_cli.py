@@ -17,6 +17,8 @@ from smlkit.cli import main as cli
         (["workshop", "--port", "70000"], "between 1 and 65535"),
         (["workshop", "--host", "my laptop"], "the host must be an IP address"),
         (["workshop", "--facilitator-key", "short"], "at least 8 characters"),
+        (["workshop", "--room", "lots"], "--room must be a whole number of people"),
+        (["workshop", "--room", "500"], "--room is for 1 to 200 people"),
         (["workshop", "--unknown"], "unrecognized arguments"),
         (["teleport"], "invalid choice"),
         ([], "required"),
