@@ -89,12 +89,12 @@ class PoolKeeper:
     def plan(self) -> arrivals.PoolPlan:
         if self.fixed is not None:
             return arrivals.PoolPlan(tuple(self.fixed.items()), self.room, None, None)
-        now = time.monotonic()
-        opening = sorted(
-            (notebook for notebook, at in self.taken_at.items() if now - at < ARRIVING_SECONDS),
-            key=lambda notebook: -self.taken_at[notebook],
-        )
+        opening = sorted(self._recently_taken(time.monotonic()), key=lambda notebook: -self.taken_at[notebook])
         return arrivals.plan_pools(self.course, self.programme, self.clock(), self.room, self.opened, opening)
+
+    def _recently_taken(self, now: float) -> set[str]:
+        """The pages someone took a kernel of within the last ``ARRIVING_SECONDS``."""
+        return {notebook for notebook, at in self.taken_at.items() if now - at < ARRIVING_SECONDS}
 
     def pools(self) -> dict[str, list[Any]]:
         found: dict[str, list[Any]] = getattr(self.manager, "_pools", {})
@@ -148,7 +148,7 @@ class PoolKeeper:
 
     def _opening(self, plan: arrivals.PoolPlan, now: float) -> set[str]:
         """The pages people are opening now, and the page each leads to in its session (where they go next)."""
-        hot = {notebook for notebook, at in self.taken_at.items() if now - at < ARRIVING_SECONDS}
+        hot = self._recently_taken(now)
         for session in (plan.now, plan.next):
             if session is None:
                 continue
