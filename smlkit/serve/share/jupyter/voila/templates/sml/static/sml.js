@@ -110,14 +110,25 @@
     });
   }
 
+  // A token is done once its content has focus. Content can arrive before the box around it is
+  // shown (the value and the box's display come in separate messages, a frame apart on a busy
+  // server or a slow phone), and a hidden element cannot take focus: it is tried again as the page
+  // changes, for up to FOCUS_WAIT_MS after it was first seen, so it never takes focus much later.
+  var FOCUS_WAIT_MS = 3000;
   var focusedTokens = new Set();
+  var focusSeen = new Map();
   function focusMarkedContent() {
+    var now = Date.now();
     document.querySelectorAll("[data-smlkit-focus]").forEach(function (element) {
       var token = element.getAttribute("data-smlkit-focus");
-      if (token && !focusedTokens.has(token)) {
+      if (!token || focusedTokens.has(token)) { return; }
+      if (!focusSeen.has(token)) { focusSeen.set(token, now); }
+      element.focus({ preventScroll: true });
+      var took = document.activeElement === element;
+      if (took) { element.scrollIntoView({ block: "start" }); }
+      if (took || now - focusSeen.get(token) > FOCUS_WAIT_MS) {
         focusedTokens.add(token);
-        element.focus({ preventScroll: true });
-        element.scrollIntoView({ block: "start" });
+        focusSeen.delete(token);
       }
     });
   }
@@ -177,7 +188,8 @@
     if (pending) { return; }
     pending = true;
     window.requestAnimationFrame(function () { pending = false; tidy(); });
-  }).observe(document.body, { childList: true, subtree: true });
+  // Styles too: a box shown (display) may hold content waiting to take focus.
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["style", "class"] });
   tidy();
   window.addEventListener("resize", function () { window.requestAnimationFrame(scrollWideTables); });
 
