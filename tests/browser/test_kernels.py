@@ -13,27 +13,30 @@ from .page_checks import open_dashboard
 pytestmark = pytest.mark.browser
 
 
-def _kernels(workshop) -> set[int]:
+def _kernels(workshop) -> dict[int, str]:
+    """The server's kernel processes: pid -> command line."""
     server = psutil.Process(workshop.process.pid)
-    found = set()
+    found = {}
     for child in server.children(recursive=True):
         try:
-            if "ipykernel" in " ".join(child.cmdline()):
-                found.add(child.pid)
+            command = " ".join(child.cmdline())
         except psutil.Error:
             continue
+        if "ipykernel" in command:
+            found[child.pid] = command
     return found
 
 
 def test_leaving_a_page_shuts_its_kernel_down(workshop, new_context):
     page = new_context().new_page()
-    before = _kernels(workshop)
     open_dashboard(page, workshop.page_url("evaluation-end.ipynb"))  # not preheated: a kernel of its own
     page.wait_for_selector(".smlkit-ready", state="attached", timeout=60_000)
-    mine = _kernels(workshop) - before
-    assert mine, "opening the page started no kernel"
+    # The page's own kernel, by the id the page was given (pools may start others meanwhile).
+    kernel_id = page.content().split('"kernelId": "', 1)[1].split('"', 1)[0]
+    mine = {pid for pid, command in _kernels(workshop).items() if f"kernel-{kernel_id}.json" in command}
+    assert mine, "the page's kernel is not among the server's processes"
     page.goto(workshop.url)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and mine & _kernels(workshop):
+    while time.monotonic() < deadline and mine & _kernels(workshop).keys():
         time.sleep(0.5)
-    assert not mine & _kernels(workshop), "the kernel of the page that was left is still running"
+    assert not mine & _kernels(workshop).keys(), "the kernel of the page that was left is still running"
