@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 WORKSHOP_ARGS ?=
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist): one per core; TEST_WORKERS=0 runs the tests in this one process.
+TEST_WORKERS ?= auto
 
 HUB_PROXY := deploy/jupyterhub/node_modules/.smlkit-installed
 
@@ -38,7 +40,7 @@ hub-proxy: $(HUB_PROXY)
 
 ## Lint, then unit, notebook (nbval) and real-browser tests.
 test: $(VENV)/.installed-test $(HUB_PROXY) lint
-	$(BIN)/python -m pytest --nbval-lax --durations=25 tests notebooks exercises $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --nbval-lax --durations=25 -n $(TEST_WORKERS) tests notebooks exercises $(PYTEST_ARGS)
 
 ## ruff; the layers of docs/architecture.md (import-linter); types (mypy, strict).
 lint: $(VENV)/.installed-test

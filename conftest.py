@@ -14,3 +14,28 @@ _SESSION_HOME = Path(tempfile.mkdtemp(prefix="smlkit-test-"))
 os.environ["SMLKIT_HOME"] = str(_SESSION_HOME)
 os.environ["SMLKIT_DB"] = f"sqlite:///{_SESSION_HOME / 'session.sqlite'}"
 os.environ.pop("SMLKIT_FACILITATOR_KEY", None)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """How ``make test`` shares the tests between its pytest-xdist workers (one per core).
+
+    The browser tests stay together, in their own order, on one worker and one workshop server (the
+    end-of-day test runs after the others there): two browser suites at once on two cores starve
+    each other's pages. The other worker takes the rest alongside: the unit tests, the JupyterHub
+    tests (together, for their one Hub) and the notebooks (each notebook's cells together, in
+    order, in one kernel). xdist's own ``loadgroup`` marks do not reach the test ids under pytest 9.2,
+    so the parts are named here, from the test ids.
+    """
+    if config.getvalue("dist") != "load":  # a --dist asked for by name is left to xdist
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByPart(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            for part in ("tests/browser/", "tests/hub/"):
+                if path.startswith(part):
+                    return part
+            return path if path.endswith(".ipynb") else nodeid
+
+    return ByPart(config, log)

@@ -216,14 +216,14 @@ class _Sweep:
 
 
 def _put(specials: tuple, s: int | None, group: tuple) -> tuple:
-    """Replace group ``s`` (or add one); a full group closes; kept sorted so equal states meet."""
-    items = list(specials)
-    if s is None:
-        items.append(group)
-    else:
-        items[s] = group
-    items = [g for g in items if g[1] < g[0]]
-    return tuple(sorted(items))
+    """Replace group ``s`` (or add one); a full group closes; kept sorted so equal states meet.
+
+    Only ``group`` can be full: every group already in ``specials`` had room when it was put there.
+    """
+    rest = specials if s is None else specials[:s] + specials[s + 1 :]
+    if group[1] >= group[0]:
+        return rest  # still sorted: a group was only taken out
+    return tuple(sorted((*rest, group)))
 
 
 def block_problems(learners, rules, settings) -> dict[int | None, tuple[BoundProblem, list[str]]]:

@@ -5,7 +5,10 @@
   keep-apart rule;
 * against CP-SAT (ortools, from the bench extra; skipped without it, except under CI where that
   fails) on small synthetic schools with many rules: never above a proven optimum;
-* on the benchmark's schools: never above our own grouping, even when not capped by it.
+* on the benchmark's schools: never above our own grouping. The small schools' sweeps run
+  uncapped; the 1,000-learner school's is capped at our own total, where finding any value is
+  the proof (a capped sweep returns the exact optimum or nothing, as the first test shows), and
+  the cap halves its time.
 """
 
 from __future__ import annotations
@@ -158,7 +161,7 @@ def test_rule_bound_never_exceeds_a_cpsat_proven_optimum():
     assert proven, "CP-SAT proved no school optimal: the comparison checked nothing"
 
 
-@pytest.mark.parametrize(("size", "slack"), [(36, FAR), (200, FAR), (1000, 10)])
+@pytest.mark.parametrize(("size", "slack"), [(36, FAR), (200, FAR), (1000, 0)])
 def test_rule_bound_is_at_most_our_result_on_the_benchmark_schools(size, slack):
     years = [5, 6] if size <= 60 else [7, 8, 9, 10, 11]
     school = synthetic_school(size, years, seed=size, rules=True)
@@ -172,6 +175,6 @@ def test_rule_bound_is_at_most_our_result_on_the_benchmark_schools(size, slack):
         year = by_id[group.members[0]].year
         ours[year] = ours.get(year, 0) + max(borns) - min(borns)
     for key, (problem, _ids) in block_problems(school.learners, school.rules, settings).items():
-        found = rule_bound(problem, upper=ours[key] + slack).value  # not capped at ours (by ``slack``)
+        found = rule_bound(problem, upper=ours[key] + slack).value  # with no slack, None would mean above ours
         assert found is not None
         assert found <= ours[key]
