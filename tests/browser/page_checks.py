@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -12,6 +13,13 @@ def open_dashboard(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#loading", state="detached", timeout=90_000)
     page.wait_for_selector(".jupyter-widgets", timeout=30_000)
+
+
+def page_kernel_id(page) -> str:
+    """The id of the kernel Voila gave this page (written into the page)."""
+    found = re.search(r'"kernelId": "([0-9a-f-]{36})"', page.content())
+    assert found, "the page names no kernel"
+    return found.group(1)
 
 
 def screenshot(page, name: str) -> Path:

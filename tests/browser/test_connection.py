@@ -17,7 +17,7 @@ from smlkit.course.records import REFLECTION_KEY, REFLECTION_KIND
 from smlkit.review import records as review_records
 from smlkit.storage.store import Store
 
-from .page_checks import open_dashboard, screenshot
+from .page_checks import open_dashboard, page_kernel_id, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +36,6 @@ def _kernels(server_pid: int) -> dict[str, psutil.Process]:
         if match:
             found[match.group(1)] = child
     return found
-
-
-def _page_kernel(page) -> str:
-    found = re.search(r'"kernelId": "([0-9a-f-]{36})"', page.content())
-    assert found, "the page names no kernel"
-    return found.group(1)
 
 
 def _kill(processes) -> None:
@@ -68,11 +62,11 @@ def test_where_now_its_kernel_killed_mid_typing_comes_back_with_the_typing_and_s
     _ready(page)
     page.get_by_role("radio", name="4 – Most of it").check()
     page.get_by_label(LEARNING).fill("Typed just before the kernel died")
-    kernel = _page_kernel(page)
+    kernel = page_kernel_id(page)
     _kill([_kernels(workshop.process.pid)[kernel]])
     _recovered(page)
     screenshot(page, "connection-restored-where-now")
-    assert _page_kernel(page) != kernel, "the page should be on a fresh kernel"
+    assert page_kernel_id(page) != kernel, "the page should be on a fresh kernel"
     expect(page.get_by_label(LEARNING)).to_have_value("Typed just before the kernel died")
     expect(page.get_by_role("radio", name="4 – Most of it")).to_be_checked()
     page.get_by_role("button", name="Save my answers").click()
@@ -89,7 +83,7 @@ def test_the_agreement_page_recovers_its_unsaved_typing(workshop, new_context):
     _ready(page)
     box = page.locator(".smlkit-field-section-now textarea")
     box.fill("Where I am now, typed and then the kernel died")
-    _kill([_kernels(workshop.process.pid)[_page_kernel(page)]])  # before the autosave could run
+    _kill([_kernels(workshop.process.pid)[page_kernel_id(page)]])  # before the autosave could run
     _recovered(page)
     expect(page.locator(".smlkit-field-section-now textarea")).to_have_value(
         "Where I am now, typed and then the kernel died"
@@ -105,7 +99,7 @@ def test_the_self_review_form_recovers_a_rating_and_its_evidence(workshop, new_c
     first = page.locator(".smlkit-review-element").first
     first.get_by_role("radio").nth(2).check()
     first.locator("textarea").fill("Seen in three departments' schemes of work")
-    _kill([_kernels(workshop.process.pid)[_page_kernel(page)]])
+    _kill([_kernels(workshop.process.pid)[page_kernel_id(page)]])
     _recovered(page)
     first = page.locator(".smlkit-review-element").first
     expect(first.get_by_role("radio").nth(2)).to_be_checked()
@@ -151,7 +145,7 @@ def test_a_laptop_that_slept_past_the_cull_finds_its_typing_and_saves_it(tmp_pat
         _ready(page)
         page.get_by_role("radio", name="2 – A little of it").check()
         page.get_by_label(LEARNING).fill("Typed before lunch; the laptop slept")
-        kernel = _page_kernel(page)
+        kernel = page_kernel_id(page)
         context.set_offline(True)  # the lid closes: the page's connection goes
         # While it sleeps the idle kernel is culled (what SMLKIT_CULL_SECONDS does to a kernel
         # nobody is connected to): shut it down the same way, through the kernels API.
@@ -195,7 +189,7 @@ def test_answer_the_room_recovers_a_written_answer_and_sends_it(workshop, new_co
     answer = page.locator(".smlkit-question textarea")
     expect(answer).to_be_visible(timeout=30_000)
     answer.fill("Run a learning group of my own, typed as the kernel died")
-    _kill([_kernels(workshop.process.pid)[_page_kernel(page)]])
+    _kill([_kernels(workshop.process.pid)[page_kernel_id(page)]])
     _recovered(page)
     expect(page.locator(".smlkit-question textarea")).to_have_value(
         "Run a learning group of my own, typed as the kernel died"

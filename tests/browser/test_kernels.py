@@ -8,7 +8,7 @@ import time
 import psutil
 import pytest
 
-from .page_checks import open_dashboard
+from .page_checks import open_dashboard, page_kernel_id
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_leaving_a_page_shuts_its_kernel_down(workshop, new_context):
     open_dashboard(page, workshop.page_url("evaluation-end.ipynb"))  # not preheated: a kernel of its own
     page.wait_for_selector(".smlkit-ready", state="attached", timeout=60_000)
     # The page's own kernel, by the id the page was given (pools may start others meanwhile).
-    kernel_id = page.content().split('"kernelId": "', 1)[1].split('"', 1)[0]
+    kernel_id = page_kernel_id(page)
     mine = {pid for pid, command in _kernels(workshop).items() if f"kernel-{kernel_id}.json" in command}
     assert mine, "the page's kernel is not among the server's processes"
     page.goto(workshop.url)

@@ -188,8 +188,8 @@
     if (pending) { return; }
     pending = true;
     window.requestAnimationFrame(function () { pending = false; tidy(); });
-  // Styles too: a box shown (display) may hold content waiting to take focus.
-  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["style", "class"] });
+  // Styles too: a box shown (its display) may hold content waiting to take focus.
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["style"] });
   tidy();
   window.addEventListener("resize", function () { window.requestAnimationFrame(scrollWideTables); });
 
