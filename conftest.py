@@ -16,15 +16,20 @@ os.environ["SMLKIT_DB"] = f"sqlite:///{_SESSION_HOME / 'session.sqlite'}"
 os.environ.pop("SMLKIT_FACILITATOR_KEY", None)
 
 
+# Browser test files none of whose tests use the shared workshop server (each starts its own).
+OWN_SERVERS = ("test_faults.py", "test_room_pools.py", "test_room_sharing.py")
+
+
 def pytest_xdist_make_scheduler(config, log):
     """How ``make test`` shares the tests between its pytest-xdist workers (one per core).
 
-    The browser tests stay together, in their own order, on one worker and one workshop server (the
-    end-of-day test runs after the others there): two browser suites at once on two cores starve
-    each other's pages. The other worker takes the rest alongside: the unit tests, the JupyterHub
-    tests (together, for their one Hub) and the notebooks (each notebook's cells together, in
-    order, in one kernel). xdist's own ``loadgroup`` marks do not reach the test ids under pytest 9.2,
-    so the parts are named here, from the test ids.
+    The browser tests of the shared workshop server stay together, in their own order, on one worker
+    and that one server (the end-of-day test runs after the others there): two such suites at once
+    on two cores starve each other's pages. The other worker takes the rest alongside: the browser
+    files whose every test starts its own server (together, so their one Chromium is shared), the
+    unit tests, the JupyterHub tests (together, for their one Hub) and the notebooks (each
+    notebook's cells together, in order, in one kernel). xdist's own ``loadgroup`` marks do not
+    reach the test ids under pytest 9.2, so the parts are named here, from the test ids.
     """
     if config.getvalue("dist") != "load":  # a --dist asked for by name is left to xdist
         return None
@@ -33,6 +38,8 @@ def pytest_xdist_make_scheduler(config, log):
     class ByPart(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
+            if path.removeprefix("tests/browser/") in OWN_SERVERS:
+                return "browser tests with their own servers"
             for part in ("tests/browser/", "tests/hub/"):
                 if path.startswith(part):
                     return part

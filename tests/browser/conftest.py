@@ -71,12 +71,16 @@ def close_and_check(made: list) -> None:
 
 
 @pytest.fixture
-def new_context(browser, workshop, request):
-    """Factory for browser contexts (one per simulated person); checks each made no outside request."""
+def new_context(browser, request):
+    """Factory for browser contexts (one per simulated person); checks each made no outside request.
+
+    People of the shared workshop server start it only when first asked for: a test with its own
+    server (and a test worker with only such tests) never starts one.
+    """
     made = []
 
     def make(server: Workshop | None = None, **kwargs):
-        server = server or workshop
+        server = server or request.getfixturevalue("workshop")
         return watched_context(browser, server.url, made, **kwargs)
 
     yield make
