@@ -29,6 +29,7 @@ VARIABLES: dict[str, str] = {
     "SMLKIT_ROOM": "how many people the kernel pools are sized for, instead of --room (default 30)",
     "SMLKIT_CLOCK": "a rehearsal clock: the time of day (HH:MM) the timetable starts at when the server does",
     "SMLKIT_CULL_SECONDS": "a page's kernel left with no connection this long is shut down (default 900)",
+    "SMLKIT_FORK_KERNELS": "1 (the default): kernels are forked from one warm process; 0 starts each afresh",
     "SMLKIT_SCENARIOS": "extra folders of rehearsal scenario files, separated by the path separator",
     "SMLKIT_JOIN_URL": "the address the room joins at, which the presenter view puts up with its QR code "
     "(default: this server's own; the server adds the room's join token)",
@@ -78,6 +79,7 @@ class Settings:
     room: int = DEFAULT_ROOM
     clock: str = ""
     cull_seconds: float = DEFAULT_CULL_SECONDS
+    fork_kernels: bool = True
     scenario_folders: tuple[Path, ...] = ()
     facilitator_verifier: str = ""
     kernel_secret: str = ""
@@ -106,6 +108,7 @@ class Settings:
             room=room_size(get("SMLKIT_ROOM"), "SMLKIT_ROOM"),
             clock=_clock(get("SMLKIT_CLOCK")),
             cull_seconds=_cull(get("SMLKIT_CULL_SECONDS")),
+            fork_kernels=_switch(get("SMLKIT_FORK_KERNELS"), "SMLKIT_FORK_KERNELS", default=True),
             scenario_folders=tuple(Path(p) for p in get("SMLKIT_SCENARIOS").split(os.pathsep) if p.strip()),
             facilitator_verifier=get("SMLKIT_FACILITATOR_VERIFIER"),
             kernel_secret=get("SMLKIT_KERNEL_SECRET"),
@@ -165,6 +168,16 @@ def hand_to_kernels(settings: Settings, env: MutableMapping[str, str] | None = N
     for name in (*KERNEL_VARIABLES, "SMLKIT_FACILITATOR_KEY"):
         target.pop(name, None)
     target.update(settings.kernel_env())
+
+
+def _switch(raw: str, name: str, *, default: bool) -> bool:
+    if not raw:
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} is 1 or 0, not {raw!r}")
 
 
 def _xdg_data_home(env: Mapping[str, str]) -> Path:

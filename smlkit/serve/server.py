@@ -17,6 +17,7 @@ facilitator is a Hub admin, so there are no participant cookies and no key.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,7 +33,7 @@ from smlkit.access import tokens as access
 from smlkit.content import datafile
 from smlkit.content.paths import data_dir, notebooks_dir, share_dir
 from smlkit.course.plan import Course
-from smlkit.serve import healing, page_request, pools, templates
+from smlkit.serve import forking, healing, page_request, pools, templates
 from smlkit.serve.config import hand_set_pools, hub_config, voila_config
 from smlkit.serve.pages import (
     DashboardHandler,
@@ -207,6 +208,10 @@ def build_app(options: WorkshopOptions, extra_config: dict[str, Any] | None = No
     config.Voila.config_file_paths = []
     config.Voila.token = options.token or ""
     config.Voila.base_url = options.base_url
+    if options.hub is None and given.fork_kernels and hasattr(os, "fork") and sys.platform.startswith("linux"):
+        # Started here, after the kernels' settings are in the environment it copies (never the key).
+        forking.CLIENT.start(notebooks_dir())
+        config.KernelProvisionerFactory.default_provisioner_name = forking.PROVISIONER
     if options.hub is not None:
         config.merge(Config(hub_config(options.hub)))
     if extra_config:
