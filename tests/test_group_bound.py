@@ -7,8 +7,7 @@
   fails) on small synthetic schools with many rules: never above a proven optimum;
 * on the benchmark's schools: never above our own grouping. The small schools' sweeps run
   uncapped; the 1,000-learner school's is capped at our own total, where finding any value is
-  the proof (a capped sweep returns the exact optimum or nothing, as the first test shows), and
-  the cap halves its time.
+  the proof (a capped sweep returns the exact optimum or nothing, as the first test shows).
 """
 
 from __future__ import annotations
