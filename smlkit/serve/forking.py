@@ -66,8 +66,9 @@ BASE_MODULES = (
 )
 #: Longest a launch waits on the fork server before the kernel starts the usual way.
 LAUNCH_DEADLINE_S = 10.0
-#: Longest a launch waits for a fork server still warming up (its imports take a second or two).
-WARMUP_DEADLINE_S = 20.0
+#: Longest a launch waits for a fork server still warming up (its imports take a second or two;
+#: on a loaded machine the kernel starts the usual way sooner than wait longer).
+WARMUP_DEADLINE_S = 5.0
 #: Longest a request may be, and longest the fork server waits for one to arrive whole.
 MAX_REQUEST_BYTES = 1_000_000
 READ_DEADLINE_S = 5.0
