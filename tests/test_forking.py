@@ -81,6 +81,8 @@ def test_a_forked_kernel_is_a_kernel_of_its_own(fork_server, tmp_path):
         one = await _start(tmp_path, SMLKIT_FORK_TEST="asked for")
         two = await _start(tmp_path)
         try:
+            await _ask(one, "pass")  # both ready: each child has named itself by now
+            await _ask(two, "pass")
             server = psutil.Process(fork_server.process.pid)
             for km in (one, two):
                 assert isinstance(km.provisioner, forking.ForkingProvisioner)

@@ -143,6 +143,9 @@ def _run_kernel(request: dict[str, Any], listener: socket.socket, conn: socket.s
     try:
         listener.close()
         conn.close()
+        # Seen from outside (ps, psutil) as the kernel it is, with its connection file, as a kernel
+        # started the usual way is (first, so it is soon named so).
+        setproctitle.setproctitle(" ".join([sys.executable, *LAUNCHER, *request["argv"]]))
         os.setsid()
         for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(number, signal.SIG_DFL)
@@ -158,9 +161,6 @@ def _run_kernel(request: dict[str, Any], listener: socket.socket, conn: socket.s
         # The kernel ends if the fork server does (which ends when the workshop server does).
         argv = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
         sys.argv = ["ipykernel_launcher", *argv]
-        # Seen from outside (ps, psutil) as the kernel it is, with its connection file, as a kernel
-        # started the usual way is.
-        setproctitle.setproctitle(" ".join([sys.executable, *LAUNCHER, *argv]))
         try:
             app = IPKernelApp.instance()
             app.initialize(argv)  # type: ignore[no-untyped-call]
