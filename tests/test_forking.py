@@ -10,6 +10,7 @@ leaves kernels to start the usual way.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -146,11 +147,43 @@ def test_without_the_fork_server_kernels_start_the_usual_way(fork_server, tmp_pa
     run(scenario())
 
 
-def test_the_fork_server_refuses_a_malformed_request_and_carries_on(fork_server, tmp_path):
-    deadline = time.monotonic() + forking.WARMUP_DEADLINE_S
+def _listening(fork_server) -> None:
+    deadline = time.monotonic() + forking.WARMUP_DEADLINE_S + 30
     while not Path(fork_server.socket_path).exists():
         assert time.monotonic() < deadline, "the fork server never listened"
         time.sleep(0.1)
+
+
+def test_a_request_whose_asker_gave_up_starts_no_kernel(fork_server, tmp_path):
+    """The server hangs up past its deadline and starts that kernel itself: no second one is forked."""
+    _listening(fork_server)
+    server = psutil.Process(fork_server.process.pid)
+    request = {"argv": ["-f", str(tmp_path / "kernel-gave-up.json")], "env": dict(os.environ), "cwd": str(tmp_path)}
+    os.kill(server.pid, signal.SIGSTOP)  # the request waits in the socket, as on a machine too busy to answer
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(10)
+            conn.connect(fork_server.socket_path)
+            conn.sendall(json.dumps(request).encode() + b"\n")
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+    time.sleep(2)
+    assert server.children() == [], "a kernel was forked for an asker that had hung up"
+    assert not (tmp_path / "kernel-gave-up.json").exists()
+
+    async def scenario():  # and the next asker, who waits, gets its kernel
+        km = await _start(tmp_path)
+        try:
+            assert isinstance(km.provisioner.process, forking.ForkedKernel)
+            assert (await _ask(km, "print('answered')")).strip() == "answered"
+        finally:
+            await km.shutdown_kernel(now=True)
+
+    run(scenario())
+
+
+def test_the_fork_server_refuses_a_malformed_request_and_carries_on(fork_server, tmp_path):
+    _listening(fork_server)
     for bad in (b"not json\n", b'{"argv": "x", "env": {}, "cwd": "/"}\n', b"[1, 2]\n", b"x" * 2_000_000):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(10)

@@ -137,6 +137,23 @@ def _read_request(conn: socket.socket) -> dict[str, Any]:
     return request
 
 
+def _asker_gone(conn: socket.socket) -> bool:
+    """Whether the workshop server hung up before its answer (it gave up, past its deadline).
+
+    It keeps the connection open until it has read its answer, so a closed one means it is starting
+    that kernel the usual way: a fork now would be a second kernel on the same ports.
+    """
+    conn.setblocking(False)
+    try:
+        return conn.recv(1, socket.MSG_PEEK) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    finally:
+        conn.settimeout(READ_DEADLINE_S)
+
+
 def _run_kernel(request: dict[str, Any], listener: socket.socket, conn: socket.socket) -> None:
     """In the forked child: become the kernel the request describes. Never returns."""
     code = 1
@@ -229,6 +246,8 @@ def serve(socket_path: str, notebooks: str) -> None:
                 except (OSError, ValueError) as refused:
                     _answer(conn, {"error": str(refused)[:200]})
                     continue
+                if _asker_gone(conn):
+                    continue
                 pid = os.fork()
                 if pid == 0:
                     _run_kernel(request, listener, conn)
@@ -304,6 +323,7 @@ class ForkClient:
         self.socket_path = ""
         self.started = 0.0
         self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._stops_at_exit = False
 
     def start(self, notebooks: Path) -> None:
         """Start the fork server, unless it is running (it warms up in the background)."""
@@ -317,7 +337,9 @@ class ForkClient:
             [sys.executable, "-m", "smlkit.serve.forking", self.socket_path, str(notebooks)],
             stdin=subprocess.DEVNULL,
         )
-        atexit.register(self.stop)
+        if not self._stops_at_exit:  # once, however often it is restarted
+            atexit.register(self.stop)
+            self._stops_at_exit = True
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -361,7 +383,7 @@ class ForkClient:
             log.warning("The fork server did not start a kernel (%s); starting it the usual way", failed)
             return None
 
-    async def _ask(self, request: bytes) -> int | None:
+    async def _ask(self, request: bytes) -> int:
         reader, writer = await asyncio.open_unix_connection(self.socket_path, limit=65536)
         try:
             writer.write(request)

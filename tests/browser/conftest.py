@@ -12,7 +12,16 @@ from urllib.parse import urlparse
 
 import pytest
 
+from .page_checks import screenshot
 from .workshop_server import Workshop, start_workshop, stop_workshop
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so a fixture's teardown can tell that the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 def pytest_collection_modifyitems(config, items):
@@ -84,4 +93,23 @@ def new_context(browser, request):
         return watched_context(browser, server.url, made, **kwargs)
 
     yield make
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        keep_what_the_pages_showed(request.node.name, made)
     close_and_check(made)
+
+
+def keep_what_the_pages_showed(test: str, made: list) -> None:
+    """A failed test's pages as they were: a screenshot of each in test-artifacts, named in the output.
+
+    A test that fails only on a busy CI machine can then be read from what the person would have seen.
+    """
+    number = 0
+    for context, _log in made:
+        for page in context.pages:
+            number += 1
+            try:
+                path = screenshot(page, f"failed-{test[:80]}-{number}")
+                print(f"page {number} ({page.url}): {path}")
+            except Exception as failed:  # noqa: BLE001  # a page that has gone cannot be shown
+                print(f"page {number} ({page.url}): no screenshot ({failed})")

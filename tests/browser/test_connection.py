@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import time
+import urllib.error
+import urllib.request
 
 import psutil
 import pytest
@@ -44,6 +46,30 @@ def _kill(processes) -> None:
             process.kill()
         except psutil.Error:
             pass
+
+
+def _shut_down(server, context, kernel: str) -> None:
+    """Shut a kernel down as the culler does, through the kernels API, and check it has gone."""
+    xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
+    request = urllib.request.Request(
+        f"{server.url}api/kernels/{kernel}",
+        method="DELETE",
+        headers={"X-XSRFToken": xsrf, "Cookie": f"_xsrf={xsrf}"},
+    )
+    assert urllib.request.urlopen(request, timeout=30).status == 204
+    with pytest.raises(urllib.error.HTTPError, match="404"):
+        urllib.request.urlopen(f"{server.url}api/kernels/{kernel}", timeout=10)
+
+
+def _named_kernel(page, other_than: str = "") -> str:
+    """The kernel the page names once Voila has run it, waiting for one other than ``other_than``."""
+    page.wait_for_function(
+        'old => { const m = document.documentElement.innerHTML.match(/"kernelId": "([0-9a-f-]{36})"/);'
+        " return !!m && m[1] !== old && !document.querySelector('#loading'); }",
+        arg=other_than,
+        timeout=RECOVERY_MS,
+    )
+    return page_kernel_id(page)
 
 
 def _ready(page) -> None:
@@ -132,12 +158,11 @@ def test_many_kernels_killed_at_once_are_shed_and_the_next_page_opens_in_time(wo
 
 
 def test_a_laptop_that_slept_past_the_cull_finds_its_typing_and_saves_it(tmp_path, new_context):
-    import urllib.error
-    import urllib.request
-
     from .workshop_server import start_workshop, stop_workshop
 
-    server = start_workshop(tmp_path, env={"SMLKIT_CULL_SECONDS": "4", "SMLKIT_PREHEAT": "0"})
+    # The cull is left at its default: a 4 s cull also took the first page's kernel on a busy
+    # machine before the page had connected to it (the early-loss tests below cover that case).
+    server = start_workshop(tmp_path, env={"SMLKIT_PREHEAT": "0"})
     try:
         context = new_context(server=server)
         page = context.new_page()
@@ -149,15 +174,7 @@ def test_a_laptop_that_slept_past_the_cull_finds_its_typing_and_saves_it(tmp_pat
         context.set_offline(True)  # the lid closes: the page's connection goes
         # While it sleeps the idle kernel is culled (what SMLKIT_CULL_SECONDS does to a kernel
         # nobody is connected to): shut it down the same way, through the kernels API.
-        xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
-        request = urllib.request.Request(
-            f"{server.url}api/kernels/{kernel}",
-            method="DELETE",
-            headers={"X-XSRFToken": xsrf, "Cookie": f"_xsrf={xsrf}"},
-        )
-        assert urllib.request.urlopen(request, timeout=30).status == 204
-        with pytest.raises(urllib.error.HTTPError, match="404"):
-            urllib.request.urlopen(f"{server.url}api/kernels/{kernel}", timeout=10)
+        _shut_down(server, context, kernel)
         context.set_offline(False)  # back from lunch
         # The page finds its kernel gone and reconnects to a fresh one; the typing is back, from the
         # draft the server kept as it was typed or from this device (whichever had it).
@@ -201,3 +218,59 @@ def test_answer_the_room_recovers_a_written_answer_and_sends_it(workshop, new_co
     assert "Sent" in page.locator(".smlkit-send-status").inner_text(), problem.inner_text() if problem.count() else ""
     sent = [r.data["value"] for r in store.all_of(room.ANSWER_KIND, "goals-next-term")]
     assert "Run a learning group of my own, typed as the kernel died" in sent
+
+
+KERNEL_SOCKET = re.compile(r"/api/kernels/[0-9a-f-]{36}/channels")
+
+
+def test_a_page_whose_kernel_goes_before_its_widgets_arrive_reloads_onto_a_fresh_one(workshop, new_context):
+    """A slow phone: Voila ran the page, but its kernel went (culled, killed) before the page connected."""
+    context = new_context()
+    page = context.new_page()
+    held = {"on": True}
+
+    def connection(ws):  # while held, the page's connection to its kernel reaches nothing
+        if not held["on"]:
+            ws.connect_to_server()
+
+    page.route_web_socket(KERNEL_SOCKET, connection)
+    page.goto(workshop.page_url("where-are-you-now.ipynb"))
+    kernel = _named_kernel(page)
+    expect(page.locator(".smlkit-ready")).to_have_count(0)  # no widgets: nothing reached the kernel
+    held["on"] = False
+    _shut_down(workshop, context, kernel)
+    fresh = _named_kernel(page, other_than=kernel)  # the page reloaded itself, onto a fresh kernel
+    _ready(page)
+    assert fresh != kernel
+    page.get_by_role("radio", name="3 – About half of it").check()
+    page.get_by_label(LEARNING).fill("Typed once the page had come back")
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.locator(".smlkit-status").filter(has_text="Saved at")).to_be_visible(timeout=30_000)
+
+
+def test_a_page_that_cannot_keep_a_kernel_stops_reloading_and_says_so(workshop, new_context):
+    """Reloads with no page ever ready end after three, with a message; the person's reload then works."""
+    context = new_context()
+    page = context.new_page()
+    held = {"on": True}
+
+    def connection(ws):
+        if not held["on"]:
+            ws.connect_to_server()
+
+    page.route_web_socket(KERNEL_SOCKET, connection)
+    page.goto(workshop.page_url("where-are-you-now.ipynb"))
+    kernel = ""
+    for _ in range(4):  # the first load and the three reloads the page allows itself
+        kernel = _named_kernel(page, other_than=kernel)
+        _shut_down(workshop, context, kernel)
+    lost = page.locator(".smlkit-connection.smlkit-lost")
+    expect(lost).to_contain_text("could not finish opening this page", timeout=30_000)
+    expect(lost).to_have_attribute("role", "alert")
+    screenshot(page, "connection-could-not-open")
+    page.wait_for_timeout(8_000)  # two of the page's checks: it has not reloaded again
+    assert page_kernel_id(page) == kernel
+    held["on"] = False
+    page.reload()  # the person does as the message says
+    _ready(page)
+    expect(lost).to_have_count(0)

@@ -257,7 +257,9 @@ def test_xss_payloads_in_answers_and_names_never_execute_on_the_wall(workshop, n
     expect(wall.locator(".smlkit-mod-row")).to_have_count(len(PAYLOADS) + 1)
     held = wall.locator(".smlkit-mod-row-held")
     expect(held).to_have_count(1)
-    held.get_by_role("button", name=re.compile("Show answer")).click()
+    show = held.get_by_role("button", name=re.compile("Show answer"))
+    expect(show).to_be_visible()  # on failure, says what the wall showed instead
+    show.click()
     expect(answers).to_have_count(len(PAYLOADS) + 1)
     wall.wait_for_timeout(1_500)  # give any injected handler (onerror, onload, autofocus) the chance to fire
     screenshot(wall, "wall-xss")

@@ -10,9 +10,11 @@
 //    A banner (role="alert") says so; a press on a button then says "not saved" instead of
 //    doing nothing, because nothing can reach the server.
 // 3. Every few seconds the page asks the server whether its kernel is still there (a kernel can
-//    die, or be culled while a laptop sleeps, without the page noticing). Once lost, it checks,
-//    with a deadline on each try, whether the server answers again; then it reloads, which
-//    starts a fresh kernel.
+//    die, or be culled while a laptop sleeps, without the page noticing), from the moment the
+//    page names its kernel: one that goes before its widgets have arrived would otherwise leave
+//    a blank page. Once lost, it checks, with a deadline on each try, whether the server answers
+//    again; then it reloads, which starts a fresh kernel. A page that never got ready reloads
+//    itself at most MAX_EARLY_RELOADS times in a row, then asks the person to reload it.
 // 4. Once the fresh page is ready (smlkit-ready), the kept values are put back into their
 //    fields, as if typed, and the banner says so: "press Save to keep it".
 (function () {
@@ -24,6 +26,8 @@
   var LOST_AFTER_MS = 4000;
   var CHECK_EVERY_MS = 3000;
   var TRY_TIMEOUT_MS = 8000;
+  var MAX_EARLY_RELOADS = 3;
+  var EARLY_KEY = "smlkit-early-reloads:" + window.location.pathname;
 
   // -- keeping ---------------------------------------------------------------------------------
 
@@ -206,7 +210,7 @@
   // The kernel can die, or be culled while a laptop sleeps, with the page none the wiser: ask
   // the server now and then whether this page's kernel is still there.
   function probeKernel() {
-    if (!ready || lost || !kernelId) { return; }
+    if (lost || !kernelId) { return; }
     fetchWithin(base() + "api/kernels/" + kernelId).then(function (status) {
       kernelMissing = status === 404;
       probeFailures = status === 0 ? probeFailures + 1 : 0;
@@ -215,7 +219,7 @@
   window.setInterval(probeKernel, CHECK_EVERY_MS);
 
   function kernelGone() {
-    if (!ready) { return false; }
+    if (!ready) { return kernelMissing; }  // still loading: only the server's word that it has gone
     if (kernelMissing || probeFailures >= 2) { return true; }
     var root = document.querySelector(".smlkit-ready");
     if (!root || root.classList.contains("jupyter-widgets-disconnected")) { return true; }
@@ -233,12 +237,26 @@
     });
   }
 
+  function earlyReloads() {
+    try { return parseInt(window.sessionStorage.getItem(EARLY_KEY) || "0", 10) || 0; } catch (e) { return 0; }
+  }
+
+  function countEarlyReload() {
+    try { window.sessionStorage.setItem(EARLY_KEY, String(earlyReloads() + 1)); } catch (e) { /* private mode */ }
+  }
+
   function watch() {
     if (lost) { return; }
     if (kernelGone()) {
       if (!lostSince) { lostSince = Date.now(); }
       if (kernelMissing || Date.now() - lostSince >= LOST_AFTER_MS) {
         lost = true;
+        if (!ready && earlyReloads() >= MAX_EARLY_RELOADS) {
+          say("smlkit-lost", "alert",
+            "The workshop could not finish opening this page. Reload the page to try again, or tell the facilitator.");
+          return;
+        }
+        if (!ready) { countEarlyReload(); }
         say("smlkit-lost", "alert",
           "The connection to the workshop was lost. Your typing is kept on this device; reconnecting…");
         reconnect();
@@ -264,6 +282,7 @@
   new MutationObserver(function () {
     if (!ready && document.querySelector(".smlkit-ready")) {
       ready = true;
+      try { window.sessionStorage.removeItem(EARLY_KEY); } catch (e) { /* private mode */ }
       window.setTimeout(restore, 50);
     }
     forgetSaved();
