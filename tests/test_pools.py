@@ -117,3 +117,68 @@ def test_a_page_of_the_session_opened_a_moment_ago_does_not_jump_the_session_s_f
     tried = Counter({("arrive", EVALUATION_START): 2, ("arrive", WHERE_NOW): 2})  # the facilitator, trying both
     got = plan_pools(course, course.programme("day"), minutes_of("08:59"), 30, tried, opening=[WHERE_NOW])
     assert got.size(EVALUATION_START) == 28 + spare(30) and got.size(WHERE_NOW) == 2
+
+
+def test_a_room_that_skips_the_session_s_first_page_gets_its_kernels_on_the_page_it_opens():
+    """A rehearsal going straight to "Where are you now?": the evaluation's share moves to where the room is."""
+    course = content.course()
+    day = course.programme("day")
+    opened = Counter({("arrive", WHERE_NOW): 12})
+    got = plan_pools(course, day, minutes_of("08:59"), 30, opened, opening=[WHERE_NOW])
+    assert got.size(WHERE_NOW) == 18 + spare(30) and got.sizes[0][0] == WHERE_NOW
+    assert got.size(EVALUATION_START) == 0  # nobody is coming for it
+    assert [s.id for s in got.ahead] == ["why-sml"]  # the room has started on the next session: the one after
+    assert got.size(ANSWER) == 12
+    assert got.total == 30 + spare(30)  # still one room's worth
+
+
+def test_a_few_people_opening_a_later_page_first_do_not_empty_the_first_page_s_pool():
+    early = Counter({("arrive", WHERE_NOW): 9})  # under a third of the room
+    assert plan("08:59", opened=early).size(EVALUATION_START) == 30 + spare(30)
+    mixed = Counter({("arrive", WHERE_NOW): 15, ("arrive", EVALUATION_START): 4})  # both pages in use
+    assert plan("08:59", opened=mixed).size(EVALUATION_START) == 26 + spare(30)
+
+
+def test_a_room_going_through_the_day_in_minutes_has_the_next_session_s_page_warmed():
+    course = content.course()
+    day = course.programme("day")
+    opened = Counter({("arrive", WHERE_NOW): 30, ("", ANSWER): 8})
+    got = plan_pools(course, day, minutes_of("08:59"), 30, opened, opening=[WHERE_NOW, ANSWER])
+    assert [s.id for s in got.ahead] == ["why-sml", "agreement"]
+    assert got.size(ANSWER) == 22 + spare(30)
+    assert got.size(AGREEMENT) == 8  # the room's share as the answers page is used up
+    assert got.total == 30 + spare(30)
+
+
+def test_a_room_in_the_session_the_timetable_expects_looks_no_further_ahead():
+    course = content.course()
+    day = course.programme("day")
+    got = plan_pools(course, day, minutes_of("09:24"), 30, Counter({("why-sml", ANSWER): 20}), opening=[ANSWER])
+    assert got.ahead == ()
+    assert got.size(ANSWER) == 10 + spare(30) and got.size(AGREEMENT) == 20  # the next session, as before
+
+
+class _Voila:
+    """What the keeper takes from Voila's kernel manager: two methods it wraps, and its pools."""
+
+    def fill_if_needed(self, *args, **kwargs):
+        raise AssertionError("not called here")
+
+    async def get_rendered_notebook(self, *args, **kwargs):
+        raise AssertionError("not called here")
+
+
+def test_a_room_opening_two_sessions_pages_at_once_has_the_next_session_s_first_page_filled(monkeypatch):
+    from smlkit.serve.pools import PoolKeeper
+
+    course = content.course()
+    keeper = PoolKeeper(_Voila(), course, course.programme("day"), 30, lambda: minutes_of("08:59"))
+    now = 1000.0
+    keeper.opened = Counter({("arrive", WHERE_NOW): 30, ("", ANSWER): 8})
+    keeper.taken_at = {WHERE_NOW: now - 1, ANSWER: now - 2}
+    monkeypatch.setattr("smlkit.serve.pools.time.monotonic", lambda: now)
+    assert AGREEMENT in keeper._opening(keeper.plan(), now)  # a rehearsal of the day in minutes
+    keeper.taken_at = {ANSWER: now - 2}  # one session's page only (as in a real 09:25)
+    keeper.opened = Counter({("why-sml", ANSWER): 8})
+    keeper.clock = lambda: minutes_of("09:24")
+    assert keeper._opening(keeper.plan(), now) == {ANSWER}
