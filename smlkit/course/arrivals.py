@@ -28,7 +28,6 @@ class PoolPlan:
     people: int  # the room the pools are sized for
     now: Session | None
     next: Session | None
-    ahead: tuple[Session, ...] = ()  # sessions beyond the next one the room is heading into
 
     def size(self, notebook: str) -> int:
         return dict(self.sizes).get(notebook, 0)
@@ -59,65 +58,6 @@ def sessions_in_view(programme: Programme, minute: int) -> tuple[Session | None,
     return now, upcoming
 
 
-def staff_pages(course: Course, session: Session) -> list[str]:
-    """A session's staff pages (a page that needs the facilitator key has no pool), in its order."""
-    return [course.dashboard(d).notebook for d in session.dashboards if not course.dashboard(d).needs_key]
-
-
-def sessions_ahead(
-    course: Course,
-    programme: Programme,
-    now: Session | None,
-    upcoming: Session | None,
-    opened: Mapping[tuple[str, str], int],
-    opening: Sequence[str] = (),
-) -> tuple[Session, ...]:
-    """The sessions beyond the next one that the room has shown it is heading into, in order.
-
-    A room that has started on the next session's pages, or on a later session's (a rehearsal that
-    goes through the day's pages in minutes), will want the session after the furthest it has
-    reached: those sessions join the plan. A page in several sessions counts for its earliest one
-    after the next session. Bounded by the sessions of the day.
-    """
-    taught = [s for s in programme.sessions if not s.is_break]
-    if upcoming is None or upcoming not in taught:
-        return ()
-    first = taught.index(upcoming)
-    in_view = {nb for session in (now, upcoming) if session is not None for nb in staff_pages(course, session)}
-    reached = None
-    if any(opened.get((upcoming.id, nb), 0) > 0 or nb in opening for nb in staff_pages(course, upcoming)):
-        reached = first
-    counted: set[str] = set()
-    for index in range(first + 1, len(taught)):
-        for notebook in staff_pages(course, taught[index]):
-            if notebook in in_view or notebook in counted:
-                continue
-            counted.add(notebook)  # its earliest session after the next one
-            if opened.get(("", notebook), 0) > 0 or notebook in opening:
-                reached = index
-    if reached is None:
-        return ()
-    return tuple(taught[first + 1 : reached + 2])
-
-
-def skipped(
-    pages: list[tuple[str, str]], opened: Mapping[tuple[str, str], int], people: int
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``pages`` split into those still to come and those the room has evidently skipped (order kept).
-
-    A page is skipped when a later one has been opened by a third of the room (at least 3 people)
-    and it by fewer than a fifth as many: its pool would hold kernels nobody is coming for. A page a
-    few people (the facilitator, early arrivals) tried out of order is not.
-    """
-    counts = [opened.get(key, 0) for key in pages]
-    gone = [
-        any(later >= max(3, people // 3) and count * 5 < later for later in counts[index + 1 :])
-        for index, count in enumerate(counts)
-    ]
-    pairs = list(zip(pages, gone, strict=True))
-    return [key for key, past in pairs if not past], [key for key, past in pairs if past]
-
-
 def plan_pools(
     course: Course,
     programme: Programme,
@@ -132,31 +72,26 @@ def plan_pools(
     of neither session in view). The room is the larger of ``room`` and the most people seen opening
     any one page. ``opening`` names the pages people are opening right now; those the timetable does
     not expect (the room has moved on ahead of it, or stayed behind) come first. Then the pages of the
-    session now, then the next session's, then those of the sessions the room is heading into
-    (:func:`sessions_ahead`), and last any page the room has skipped (:func:`skipped`); together they
-    hold at most one room, and the spare (:func:`spare`) goes to the first of them: the next page's
-    pool grows as the room uses up the one before, so the memory held stays that of one room. Every
-    other page has no pool.
+    session now, then
+    the next session's; together they hold at most one room, and the spare (:func:`spare`) goes to
+    the first of them: the next page's pool grows as the room uses up the one before, so the memory
+    held stays that of one room. Every other page has no pool.
     """
     people = max(room, max(opened.values(), default=0))
     now, upcoming = sessions_in_view(programme, minute)
     planned = [
-        (session.id, notebook)
+        (session.id, course.dashboard(dashboard_id).notebook)
         for session in (now, upcoming)
         if session is not None
-        for notebook in staff_pages(course, session)
+        for dashboard_id in session.dashboards
+        if not course.dashboard(dashboard_id).needs_key
     ]
     first: dict[str, tuple[str, str]] = {}
     for key in planned:
         first.setdefault(key[1], key)
-    ahead = sessions_ahead(course, programme, now, upcoming, opened, opening)
-    later = [("", notebook) for session in ahead for notebook in staff_pages(course, session) if notebook not in first]
     # Pages people are opening that the timetable does not expect come first; the timetable's own
-    # keep their order (a page opened a moment ago does not jump the session's first page) unless
-    # the room has skipped one; then the sessions the room is heading into; the skipped pages last.
-    still_to_come, passed = skipped(planned, opened, people)
-    pages = [("", notebook) for notebook in opening if notebook not in first]
-    pages += still_to_come + list(dict.fromkeys(later)) + passed
+    # keep their order (a page opened a moment ago does not jump the session's first page).
+    pages = [("", notebook) for notebook in opening if notebook not in first] + planned
     sizes = {dashboard.notebook: 0 for dashboard in course.dashboards if not dashboard.needs_key}
     held = 0
     for session_id, notebook in pages:  # first, the people still to open each page, in that order
@@ -170,7 +105,7 @@ def plan_pools(
     if in_view:  # and the spare, for reloads and latecomers, on the page opened first
         sizes[in_view[0]] += spare(people)
     ordered = in_view + [notebook for notebook in sizes if notebook not in in_view]
-    return PoolPlan(tuple((notebook, sizes[notebook]) for notebook in ordered), people, now, upcoming, ahead)
+    return PoolPlan(tuple((notebook, sizes[notebook]) for notebook in ordered), people, now, upcoming)
 
 
 def attribute_open(course: Course, now: Session | None, upcoming: Session | None, notebook: str) -> tuple[str, str]:

@@ -5,13 +5,10 @@ moment one is taken: thirty people arriving together would start thirty kernels 
 their own arrival, on the same two cores. The workbook takes the filling over:
 
 * the sizes come from :func:`smlkit.course.arrivals.plan_pools` (the session now and the next one,
-  and the session after the furthest one the room has started on, sized for the room; no other
-  page has a pool), re-planned every second, so the pools rotate as the day moves on (or as fast
-  as the room goes through it) and a page's pool is not refilled while the room it was sized for
-  arrives;
+  sized for the room; no other page has a pool), re-planned every second, so the pools rotate
+  as the day moves on and a page's pool is not refilled while the room it was sized for arrives;
 * kernels start a few at a time: as many as there are cores while nobody is arriving; while people
-  are, only for a page they are opening (or the session's page after it; for a room opening two
-  sessions' pages at once, also the next session's first page) whose pool runs short,
+  are, only for a page they are opening (or the session's page after it) whose pool runs short,
   one at a time (a kernel counts as starting until it waits for its visitor on the page-request
   socket): a kernel starting beside people opening pages slows every one of them (bench/room.py:
   p95 1.5x one person without, 4.3x with);
@@ -150,25 +147,14 @@ class PoolKeeper:
                 self.on_ready(self)
 
     def _opening(self, plan: arrivals.PoolPlan, now: float) -> set[str]:
-        """The pages people are opening now, and the page each leads to in its session (where they go next).
-
-        A room moving through the sessions (opening pages of two sessions at once, as in a rehearsal
-        of the day in minutes) also goes on to the first page of the session after each it is in.
-        """
-        recent = self._recently_taken(now)
-        hot = set(recent)
-        sessions = [s for s in (plan.now, plan.next, *plan.ahead) if s is not None]
-        orders = [arrivals.staff_pages(self.course, session) for session in sessions]
-        for order in orders:
-            hot |= {after for before, after in pairwise(order) if before in recent}
-        home: dict[str, int] = {}
-        for index, order in enumerate(orders):
-            for notebook in order:
-                home.setdefault(notebook, index)
-        if len({home[notebook] for notebook in recent if notebook in home}) >= 2:
-            for (index, order), following in zip(enumerate(orders), orders[1:], strict=False):
-                if following and any(home.get(notebook) == index for notebook in recent if notebook in order):
-                    hot.add(following[0])
+        """The pages people are opening now, and the page each leads to in its session (where they go next)."""
+        hot = self._recently_taken(now)
+        for session in (plan.now, plan.next):
+            if session is None:
+                continue
+            pages = [self.course.dashboard(d) for d in session.dashboards]
+            order = [d.notebook for d in pages if not d.needs_key]
+            hot |= {after for before, after in pairwise(order) if before in hot}
         return hot
 
     def _start_one(self, notebook: str) -> None:
