@@ -223,17 +223,23 @@ def test_answer_the_room_recovers_a_written_answer_and_sends_it(workshop, new_co
 KERNEL_SOCKET = re.compile(r"/api/kernels/[0-9a-f-]{36}/channels")
 
 
-def test_a_page_whose_kernel_goes_before_its_widgets_arrive_reloads_onto_a_fresh_one(workshop, new_context):
-    """A slow phone: Voila ran the page, but its kernel went (culled, killed) before the page connected."""
-    context = new_context()
-    page = context.new_page()
+def _hold_kernel_sockets(page) -> dict:
+    """While ``held["on"]``, the page's connections to its kernel reach nothing (a stalled phone)."""
     held = {"on": True}
 
-    def connection(ws):  # while held, the page's connection to its kernel reaches nothing
+    def connection(ws):
         if not held["on"]:
             ws.connect_to_server()
 
     page.route_web_socket(KERNEL_SOCKET, connection)
+    return held
+
+
+def test_a_page_whose_kernel_goes_before_its_widgets_arrive_reloads_onto_a_fresh_one(workshop, new_context):
+    """A slow phone: Voila ran the page, but its kernel went (culled, killed) before the page connected."""
+    context = new_context()
+    page = context.new_page()
+    held = _hold_kernel_sockets(page)
     page.goto(workshop.page_url("where-are-you-now.ipynb"))
     kernel = _named_kernel(page)
     expect(page.locator(".smlkit-ready")).to_have_count(0)  # no widgets: nothing reached the kernel
@@ -252,13 +258,7 @@ def test_a_page_that_cannot_keep_a_kernel_stops_reloading_and_says_so(workshop, 
     """Reloads with no page ever ready end after three, with a message; the person's reload then works."""
     context = new_context()
     page = context.new_page()
-    held = {"on": True}
-
-    def connection(ws):
-        if not held["on"]:
-            ws.connect_to_server()
-
-    page.route_web_socket(KERNEL_SOCKET, connection)
+    held = _hold_kernel_sockets(page)
     page.goto(workshop.page_url("where-are-you-now.ipynb"))
     kernel = ""
     for _ in range(4):  # the first load and the three reloads the page allows itself
