@@ -27,6 +27,7 @@ from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
 from smlkit.content.paths import notebooks_dir
 from smlkit.serve import forking
+from smlkit.serve.server import _check_content
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
 
@@ -111,6 +112,36 @@ def test_a_forked_kernel_is_a_kernel_of_its_own(fork_server, tmp_path):
             await one.shutdown_kernel(now=True)
             await two.shutdown_kernel(now=True)
         assert not one.provisioner or await one.provisioner.poll() is not None
+
+    run(scenario())
+
+
+def test_a_forked_kernel_starts_with_what_a_kernel_imports_already_imported(fork_server, tmp_path):
+    """What a kernel imports as it starts and builds a page (its debugger, psutil, the store's
+    dialect...) is imported once in the fork server, not again in each kernel's own CPU time."""
+
+    checked = ",".join(sorted(_check_content()))  # as the workshop server tells its kernels
+
+    async def scenario():
+        km = await _start(tmp_path, SMLKIT_CHECKED=checked)
+        try:
+            printed = await _ask(
+                km,
+                "import sys\n"
+                "from smlkit.serve import forking\n"
+                "from smlkit.ui.agreements.my_agreement import MyAgreement\n"
+                "page = MyAgreement()\n"
+                "print(len(forking.WARMED))\n"
+                "print(' '.join(sorted(set(sys.modules) - forking.WARMED)))\n",
+            )
+        finally:
+            await km.shutdown_kernel(now=True)
+        warmed, imported = printed.strip().split("\n", 1) if "\n" in printed.strip() else (printed.strip(), "")
+        assert int(warmed) > 500, "the kernel was not forked from the warm fork server"
+        heavy = ("debugpy", "pydevd", "psutil", "sqlalchemy", "IPython.core.debugger", "matplotlib", "pandas", "docx")
+        late = imported.split()
+        assert not [name for name in late if name.startswith(heavy)], late
+        assert len(late) <= 10, f"a forked kernel imported {len(late)} modules of its own: {late}"
 
     run(scenario())
 

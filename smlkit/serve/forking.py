@@ -63,6 +63,21 @@ BASE_MODULES = (
     "comm",
     "ipywidgets",
     "jupyter_client.session",
+    # What a kernel otherwise imports as it starts: its debugger (debugpy, the largest), psutil,
+    # IPython's completer and magics, the asyncio loop's tornado side, the store's SQLite dialect.
+    "ipykernel.debugger",
+    "IPython.core.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.logger",
+    "IPython.extensions.storemagic",
+    "psutil",
+    "tornado.platform.asyncio",
+    "tornado.queues",
+    "sqlalchemy.dialects.sqlite",
+    "encodings.idna",
+    "encodings.utf_8_sig",
+    "IPython.core.oinspect",
+    "faulthandler",
 )
 #: Longest a launch waits on the fork server before the kernel starts the usual way.
 LAUNCH_DEADLINE_S = 10.0
@@ -76,6 +91,8 @@ READ_DEADLINE_S = 5.0
 PARENT_CHECK_S = 1.0
 #: The kernel command a fork can stand in for: this Python running ipykernel's launcher.
 LAUNCHER = ("-m", "ipykernel_launcher")
+#: The modules the fork server had imported when it began forking (each kernel starts with them).
+WARMED: frozenset[str] = frozenset()
 _IMPORT_LINE = re.compile(r"^\s*(?:from\s+(smlkit[\w.]*)\s+import|import\s+(smlkit[\w.]*))", re.MULTILINE)
 
 
@@ -213,7 +230,10 @@ def _as_if_imported_in_the_kernel() -> None:
 
 def serve(socket_path: str, notebooks: str) -> None:
     """The fork server's loop: warm up, then fork a kernel per request until the parent has gone."""
+    global WARMED
     parent = os.getppid()
+    # Run as ``python -m``, this module is __main__; a kernel importing it by name gets this one.
+    sys.modules.setdefault("smlkit.serve.forking", sys.modules[__name__])
     # Claims the room for a child's title now, while the environment it borrows is intact (a child
     # replaces its environment before it names itself).
     setproctitle.setproctitle(setproctitle.getproctitle())
@@ -225,6 +245,7 @@ def serve(socket_path: str, notebooks: str) -> None:
     if threading.active_count() > 1:  # forking a process with threads can deadlock its children
         print("smlkit fork server: an import started a thread; not forking", file=sys.stderr)
         return
+    WARMED = frozenset(sys.modules)
     gc.collect()
     gc.freeze()  # what is imported stays shared with the children, not copied as the collector walks it
     children: set[int] = set()

@@ -33,7 +33,7 @@ from smlkit.agreements.model import (
 )
 from smlkit.text import clean_line, clean_text
 from smlkit.ui.agreements.goals import GoalCard, MentorNotes, dashed, long_text, set_hint
-from smlkit.ui.kit.forms import Field, button, choice_field, escape, html_block, text_field
+from smlkit.ui.kit.forms import Field, button, choice_field, escape, html_block, styled, text_field
 
 ROLE_CHOICES = [
     ("Me, as a member of staff", "staff"),
@@ -63,7 +63,7 @@ def field_name(item: Feedback) -> str:
 
 
 def _dropdown(name: str, label: str, options: list[tuple[str, int]], hint: str = "") -> Field:
-    return Field(name, label, widgets.Dropdown(options=options, value=options[0][1]), hint)
+    return Field(name, label, styled(widgets.Dropdown, options=options, value=options[0][1]), hint)
 
 
 def _year_options(role: str) -> list[tuple[str, int]]:
@@ -119,7 +119,7 @@ class AgreementForm:
         self.parties_notes = MentorNotes("parties")
 
         self.first_meeting = Field(
-            "meetings-first", "When does your learning group first meet?", widgets.DatePicker(value=None)
+            "meetings-first", "When does your learning group first meet?", styled(widgets.DatePicker, value=None)
         )
         self.every_weeks = _dropdown("meetings-every-weeks", "How often does it meet?", EVERY_WEEKS)
         self.review_every = _dropdown("meetings-review-every", "When will you review this agreement?", REVIEW_EVERY)

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from smlkit.agreements.check import Feedback, Guide
 from smlkit.agreements.model import GOAL_PARTS, Goal, Learner
 from smlkit.text import clean_text
-from smlkit.ui.kit.forms import Field, button, escape, html_block, text_field
+from smlkit.ui.kit.forms import Field, button, escape, html_block, styled, text_field
 
 LEVEL_WORDS = {
     "error": "Needed before signing",
@@ -87,7 +87,7 @@ class GoalCard:
             self.fields[part] = long_text(self.field_name(part), prompt.label, prompt.hint, rows)
         date_prompt = guide.goal_parts["target_date"]
         self.fields["target_date"] = Field(
-            self.field_name("target_date"), date_prompt.label, widgets.DatePicker(value=None), date_prompt.hint
+            self.field_name("target_date"), date_prompt.label, styled(widgets.DatePicker, value=None), date_prompt.hint
         )
         self.heading = html_block("", "smlkit-goal-heading")
         self.mentor = MentorNotes(f"goal-{goal_id}", "Write what you want to learn, and questions will appear here.")

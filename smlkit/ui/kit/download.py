@@ -15,7 +15,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from smlkit.errors import SmlkitError
-from smlkit.ui.kit.forms import StatusLine, button, escape, guarded
+from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, html_block
 
 MIME = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -57,7 +57,7 @@ class DownloadButton:
 
     def __init__(self, label: str, build: Callable[[], tuple[str, bytes]], *, name: str = "download"):
         self.button = button(label, secondary=True, name=name)
-        self.link = widgets.HTML("")
+        self.link = html_block("")
         self.link.add_class("smlkit-download")
         self.status = StatusLine()
         self._build = build

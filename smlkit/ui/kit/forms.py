@@ -15,13 +15,14 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
 from smlkit.errors import SmlkitError, StoreBusyError, ValidationError
 
 log = logging.getLogger("smlkit.ui")
+W = TypeVar("W", bound=widgets.DOMWidget)
 
 #: Added to a dashboard's root widget once it has loaded the visitor's data and takes input.
 READY_CLASS = "smlkit-ready"
@@ -42,9 +43,36 @@ def paragraphs(text: str) -> str:
     return "<br>".join(escape(line) for line in str(text).split("\n"))
 
 
+#: The style model each kind of control shares on this page (see :func:`page_style`).
+_STYLES: dict[type[Any], Any] = {}
+
+
+def page_style(kind: type[widgets.DOMWidget]) -> Any:
+    """The one style model the page's controls of ``kind`` share, instead of one each.
+
+    ipywidgets gives every control a style model of its own: one more widget for the kernel to
+    build and send and for the page to load (a fifth of the agreement page's models). The workbook
+    styles its controls with CSS classes and never changes a control's style (labels are as wide
+    as their text, set here once), so one style per kind does for the whole page. A style that
+    was closed is replaced by a new one.
+    """
+    klass = kind.class_traits()["style"].klass
+    style = _STYLES.get(klass)
+    if style is None or style.comm is None:
+        style = klass(description_width="initial") if "description_width" in klass.class_traits() else klass()
+        _STYLES[klass] = style
+    return style
+
+
+def styled(kind: type[W], **state: Any) -> W:
+    """A control of ``kind`` with the page's shared style (:func:`page_style`)."""
+    made: W = kind(style=page_style(kind), **state)
+    return made
+
+
 def html_block(markup: str = "", *classes: str) -> widgets.HTML:
     """An HTML widget for markup built here from escaped parts."""
-    block = widgets.HTML(markup)
+    block = styled(widgets.HTML, value=markup)
     for name in classes:
         block.add_class(name)
     return block
@@ -100,30 +128,28 @@ class Field:
 
 
 def text_field(name: str, label: str, *, hint: str = "", multiline: bool = False, placeholder: str = "") -> Field:
-    control_cls = widgets.Textarea if multiline else widgets.Text
-    control = control_cls(value="", placeholder=placeholder, continuous_update=False)
+    kind = widgets.Textarea if multiline else widgets.Text
+    box = styled(kind, value="", placeholder=placeholder, continuous_update=False)
     if multiline:
-        control.rows = 6
-    return Field(name, label, control, hint)
+        box.rows = 6
+    return Field(name, label, box, hint)
 
 
 def combo_field(name: str, label: str, options: Sequence[str], *, hint: str = "") -> Field:
     """A text box that also offers suggestions to pick from."""
-    control = widgets.Combobox(value="", options=list(options), ensure_option=False, continuous_update=False)
-    return Field(name, label, control, hint)
+    box = styled(widgets.Combobox, value="", options=list(options), ensure_option=False, continuous_update=False)
+    return Field(name, label, box, hint)
 
 
 def scale_field(name: str, label: str, points: Iterable[tuple[int, str]], *, hint: str = "") -> Field:
     options = [(f"{value} – {text}", value) for value, text in points]
-    control = widgets.RadioButtons(options=options, value=None)
-    return Field(name, label, control, hint)
+    return Field(name, label, styled(widgets.RadioButtons, options=options, value=None), hint)
 
 
 def choice_field(
     name: str, label: str, options: Sequence[tuple[str, Any]], *, hint: str = "", value: Any = None
 ) -> Field:
-    control = widgets.RadioButtons(options=list(options), value=value)
-    return Field(name, label, control, hint)
+    return Field(name, label, styled(widgets.RadioButtons, options=list(options), value=value), hint)
 
 
 class ErrorSummary:
@@ -188,7 +214,7 @@ class StatusLine:
 
 
 def button(label: str, *, secondary: bool = False, name: str = "") -> widgets.Button:
-    btn = widgets.Button(description=label, tooltip=label)
+    btn = styled(widgets.Button, description=label, tooltip=label)
     btn.add_class("smlkit-button")
     if secondary:
         btn.add_class("smlkit-secondary")
