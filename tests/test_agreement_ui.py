@@ -280,6 +280,23 @@ def test_a_process_that_ends_saves_its_pending_draft(tmp_path):
     assert marker.read_text(encoding="utf-8") == "saved"
 
 
+def test_hiding_one_field_hides_only_that_field(store, clock):
+    """The page's fields share one layout model (fewer widgets to load); hiding the year group must
+    still hide that field alone, and nothing may change the shared layout behind their backs."""
+    page = open_page(store, clock)
+    boxes = {name: field.box for name, field in page.form.fields.items()}
+    assert len({id(box.layout) for box in boxes.values()}) <= 2  # shared, but for the hidden year
+    for role, year_shown in (("primary-pupil", "flex"), ("staff", "none"), ("secondary-pupil", "flex")):
+        page.form.role.value = role
+        assert boxes.pop("learner-year").layout.display == year_shown
+        assert [name for name, box in boxes.items() if box.layout.display not in (None, "", "flex")] == []
+        boxes["learner-year"] = page.form.year.box
+    shared = page.form.name.box.layout
+    with pytest.raises(AttributeError, match="shared layout"):
+        shared.display = "none"
+    assert page.form.name.box.layout.display is None and page.form.mentor.box.layout.display is None
+
+
 def test_practising_a_pupils_agreement_asks_for_the_year_and_encourages(store, clock):
     page = open_page(store, clock)
     assert page.form.year.box.layout.display == "none"  # staff have no year group

@@ -33,7 +33,7 @@ from smlkit.agreements.model import (
 )
 from smlkit.text import clean_line, clean_text
 from smlkit.ui.agreements.goals import GoalCard, MentorNotes, dashed, long_text, set_hint
-from smlkit.ui.kit.forms import Field, button, choice_field, escape, html_block, styled, text_field
+from smlkit.ui.kit.forms import Field, button, choice_field, escape, html_block, set_display, styled, text_field
 
 ROLE_CHOICES = [
     ("Me, as a member of staff", "staff"),
@@ -220,7 +220,7 @@ class AgreementForm:
         options = _year_options(role)
         self.year.control.options = options
         self.year.value = keep if keep in [v for _l, v in options] else NOT_CHOSEN
-        self.year.box.layout.display = "flex" if role in YEAR_GROUPS else "none"
+        set_display(self.year.box, "flex" if role in YEAR_GROUPS else "none")
         learner = Learner(role=role)
         for sid, field in self.sections.items():
             set_hint(field, self.guide.sections[sid].hint_for(learner))

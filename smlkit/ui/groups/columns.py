@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from smlkit.errors import ValidationError
 from smlkit.groups.files.roster import FIELD_LABELS, MissingColumns
-from smlkit.ui.kit.forms import Field, button, escape, html_block
+from smlkit.ui.kit.forms import Field, button, escape, html_block, set_display
 
 NONE = "(not in this file)"
 #: The fields offered, in the order a school's export usually has them; the first two are needed.
@@ -47,7 +47,7 @@ class ColumnMatch:
             ]
         )
         self.widget.add_class("smlkit-column-match")
-        self.widget.layout.display = "none"
+        set_display(self.widget, "none")
 
     def offer(self, name: str, data: bytes, problem: MissingColumns) -> None:
         """Show the panel for the file ``name``, whose ``problem`` lists its headings."""
@@ -62,11 +62,11 @@ class ColumnMatch:
             "Choose the column that holds each below (the file's own headings are listed), then press "
             "“Import with these columns”.</p>"
         )
-        self.widget.layout.display = ""
+        set_display(self.widget, "")
 
     def hide(self) -> None:
         self.file = None
-        self.widget.layout.display = "none"
+        set_display(self.widget, "none")
 
     def mapping(self) -> dict[str, str]:
         chosen = {f: str(field.value) for f, field in self.fields.items() if field.value not in (None, NONE)}

@@ -38,6 +38,7 @@ from smlkit.ui.kit.forms import (
     clock,
     escape,
     html_block,
+    set_display,
     text_field,
 )
 from smlkit.ui.kit.upload import chosen_file, file_upload
@@ -75,13 +76,13 @@ class LearningGroups(Dashboard):
         self.rules_upload = file_upload("Choose a rules file (optional)", "rules")
         self.loaded = html_block("<p>No roster loaded yet.</p>", "smlkit-roster-loaded")
         self.open_saved_button = button("Open the saved groups", secondary=True, name="open-saved")
-        self.open_saved_button.layout.display = "none"
+        set_display(self.open_saved_button, "none")
         self.problems = html_block("", "smlkit-roster-problem-list")
         self.columns = ColumnMatch(self.load_roster)
         self.skip_bad = Field(
             "skip_bad", "Form groups without the rows listed above", widgets.Checkbox(value=False, indent=False)
         )
-        self.skip_bad.box.layout.display = "none"
+        set_display(self.skip_bad.box, "none")
         self.max_size = Field("max_size", "Largest group", widgets.BoundedIntText(value=6, min=1, max=6))
         self.min_size = Field("min_size", "Smallest group", widgets.BoundedIntText(value=3, min=1, max=6))
         self.split_years = Field("split_years", "Keep year groups separate", widgets.Checkbox(value=True, indent=False))
@@ -135,7 +136,7 @@ class LearningGroups(Dashboard):
                 self._actions(self.save_button, self.save_status.widget),
             ]
         )
-        self.results.layout.display = "none"
+        set_display(self.results, "none")
         self.widget = widgets.VBox(
             [
                 self.status.widget,
@@ -231,7 +232,7 @@ class LearningGroups(Dashboard):
     def load_roster(self, name: str, data: bytes, mapping: Mapping[str, str] | None = None) -> None:
         self.roster = None
         self.problems.value = ""
-        self.skip_bad.box.layout.display = "none"
+        set_display(self.skip_bad.box, "none")
         self._set_enabled(True)
         try:
             roster = read_roster(data, Path(name).name, mapping=mapping)  # file-wide problems show in the status
@@ -241,9 +242,9 @@ class LearningGroups(Dashboard):
         self.columns.hide()
         self.roster = roster
         self.plan = None
-        self.results.layout.display = "none"
+        set_display(self.results, "none")
         self.saved = self._saved_groups(roster.source)
-        self.open_saved_button.layout.display = "" if self.saved else "none"
+        set_display(self.open_saved_button, "" if self.saved else "none")
         when = (
             f" {counted(len(self.saved), 'group')} saved earlier for this roster: open them as saved, or update them."
             if self.saved
@@ -257,7 +258,7 @@ class LearningGroups(Dashboard):
         if roster.problems:
             self.problems.value = cards.problems_html(roster.problems)
             self.skip_bad.value = False
-            self.skip_bad.box.layout.display = ""
+            set_display(self.skip_bad.box, "")
             self.status.problem(f"{len(roster.skipped)} rows of {roster.source} could not be imported; see the list.")
         else:
             self.status.ok(f"Imported {len(roster.learners)} learners from {roster.source} ({roster.read_as}).")
@@ -369,10 +370,10 @@ class LearningGroups(Dashboard):
         self.move_to.control.options = [g.id for g in plan.groups]
         parts = (self.move_who.box, self.move_to.box, self.move_button, self.explain_button, self.xlsx.widget)
         for part in (*parts, self.csv.widget):
-            part.layout.display = "" if plan.groups else "none"
+            set_display(part, "" if plan.groups else "none")
         self.save_button.disabled = not plan.groups
         self.save_status.clear()
-        self.results.layout.display = ""
+        set_display(self.results, "")
         self._set_enabled(True)
         if plan.groups and plan.notes:
             changes = len(plan.moves)
@@ -402,6 +403,6 @@ class LearningGroups(Dashboard):
             raise ValidationError("Form groups first.")
         record, versions = records.save_groups(self.store, self.roster.source, self.plan, self.roster.skipped)
         self.saved = list(self.plan.groups)
-        self.open_saved_button.layout.display = ""
+        set_display(self.open_saved_button, "")
         self.save_status.saved(f"Saved at {clock(record.created_at)} (version {versions}; earlier versions are kept).")
         self.status.ok("Groups saved.")

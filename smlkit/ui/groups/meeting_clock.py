@@ -19,7 +19,7 @@ from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.groups.meetings import MeetingClock, MeetingPlan, clock_text, plan_meeting
 from smlkit.ui.kit.dashboard import Dashboard
-from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, text_field
+from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, set_display, text_field
 from smlkit.ui.kit.live import LiveView
 
 EXTEND_SECONDS = 120
@@ -78,8 +78,8 @@ class MeetingClockPage(Dashboard):
         # The running clock comes first, so it is on screen without scrolling; the plan and the form follow.
         self.running_box = widgets.VBox([self.display, controls])
         self.running_box.add_class("smlkit-clock-running")
-        self.running_box.layout.display = "none"
-        self.agenda.layout.display = "none"
+        set_display(self.running_box, "none")
+        set_display(self.agenda, "none")
         actions = widgets.HBox([self.plan_button, self.status.widget])
         actions.add_class("smlkit-actions")
         self.widget = widgets.VBox(
@@ -138,7 +138,8 @@ class MeetingClockPage(Dashboard):
         self.clock = MeetingClock(plan)
         self._shown_index = None
         self.agenda.value = agenda_html(plan)
-        self.running_box.layout.display = self.agenda.layout.display = ""
+        set_display(self.running_box, "")
+        set_display(self.agenda, "")
         self.status.ok(f"Planned: {len(plan.segments)} parts, {plan.total_seconds // 60} minutes. Press Start.")
         self.render()
 

@@ -9,7 +9,7 @@ from smlkit.errors import ValidationError
 from smlkit.people.names import clean_display_name, pseudonyms
 from smlkit.people.records import check_name_free
 from smlkit.storage.store import Store
-from smlkit.ui.kit.forms import Field, choice_field, combo_field
+from smlkit.ui.kit.forms import Field, choice_field, combo_field, set_display
 
 ANONYMOUS_CHOICE = "anonymous"
 NAMED_CHOICE = "named"
@@ -41,7 +41,7 @@ class IdentityChooser:
 
     def _toggle(self, _change: object = None) -> None:
         named = self.how.value == NAMED_CHOICE
-        self.name.box.layout.display = "flex" if named else "none"
+        set_display(self.name.box, "flex" if named else "none")
 
     def offer(self, suggestions: list[str]) -> None:
         self.name.control.options = suggestions

@@ -38,7 +38,7 @@ from smlkit.review.tables import (
 )
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton, safe_filename
-from smlkit.ui.kit.forms import APOLOGY, Field, Form, StatusLine, escape, html_block, text_field
+from smlkit.ui.kit.forms import APOLOGY, Field, Form, StatusLine, escape, html_block, set_display, text_field
 from smlkit.ui.review.charts import change_png, image_html, radar_png
 from smlkit.ui.review.plan import PlanPanel, rows_html
 from smlkit.ui.review.rounds import RoundPanel
@@ -222,7 +222,7 @@ class ReviewExplorer(Dashboard):
         """Show the chosen part (working out its tables and charts the first time for this round)."""
         chosen = str(self.part_field.value or SECTIONS[0][0])
         for name, box in self.parts.items():
-            box.layout.display = None if name == chosen else "none"
+            set_display(box, None if name == chosen else "none")
         report = self.report
         if report is None or chosen in self.shown:
             return

@@ -16,7 +16,7 @@ from smlkit.review.tables import plan_rows
 from smlkit.storage.store import Store
 from smlkit.text import counted
 from smlkit.ui.kit.download import DownloadButton, safe_filename
-from smlkit.ui.kit.forms import Field, Form, StatusLine, button, escape, guarded, html_block, text_field
+from smlkit.ui.kit.forms import Field, Form, StatusLine, button, escape, guarded, html_block, set_display, text_field
 from smlkit.ui.kit.gate import Gate
 
 
@@ -100,7 +100,7 @@ class PlanPanel:
         ]
         if self.plan.actions:
             self.remove_choice.control.index = 0
-        self.remove_box.layout.display = None if self.plan.actions else "none"
+        set_display(self.remove_box, None if self.plan.actions else "none")
 
     def add(self) -> None:
         if self.store is None or not self.plan.round:

@@ -21,7 +21,7 @@ from smlkit.review.instrument import LEADERSHIP, MAX_NOTE, STAFF, Element, Round
 from smlkit.storage.store import Record
 from smlkit.ui.kit.dashboard import STILL_LOADING, Dashboard
 from smlkit.ui.kit.drafts import Drafts, restored_note
-from smlkit.ui.kit.forms import Field, Form, choice_field, clock, escape, html_block, text_field
+from smlkit.ui.kit.forms import Field, Form, choice_field, clock, escape, html_block, set_display, text_field
 
 VIEWS = (("My own view, as a member of staff", STAFF), ("The leadership team's agreed view", LEADERSHIP))
 
@@ -183,7 +183,7 @@ class ReviewRating(Dashboard):
         number = max(0, min(number, len(self.frameworks) - 1))
         self.section = number
         for index, box in enumerate(self.section_boxes):
-            box.layout.display = None if index == number else "none"
+            set_display(box, None if index == number else "none")
         framework = self.frameworks[number]
         token = f' tabindex="-1" data-smlkit-focus="section-{number}-{id(self)}-{self._moves}"' if focus else ""
         self._moves += 1
@@ -254,7 +254,7 @@ class ReviewRating(Dashboard):
 
     def _switch_view(self) -> None:
         self._check_leadership_right()
-        self.about.layout.display = "none" if self.leadership else None
+        set_display(self.about, "none" if self.leadership else None)
         self.form.save_button.description = "Save the leadership view" if self.leadership else "Save my ratings"
         self.form.clear_errors()
         if self.store is not None and self.round is not None:

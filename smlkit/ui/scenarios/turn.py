@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from smlkit.scenarios.model import Node, Progress, Scenario
-from smlkit.ui.kit.forms import Field, StatusLine, button, choice_field, html_block, text_field
+from smlkit.ui.kit.forms import Field, StatusLine, button, choice_field, html_block, set_display, text_field
 
 SAID_HINT = "Your answer goes to the facilitator's debrief without your name. The possible responses come next."
 REFLECTION_HINT = "Your reflection is kept for you; it is not shown on the room's debrief."
@@ -25,7 +25,7 @@ def actions_row(*children: widgets.Widget) -> widgets.HBox:
 
 
 def show(widget: widgets.Widget, visible: bool) -> None:
-    widget.layout.display = "flex" if visible else "none"
+    set_display(widget, "flex" if visible else "none")
 
 
 class Turn:

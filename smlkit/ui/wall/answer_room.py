@@ -34,6 +34,7 @@ from smlkit.ui.kit.forms import (
     escape,
     guarded,
     html_block,
+    set_display,
 )
 from smlkit.ui.kit.identity import IdentityChooser
 from smlkit.ui.kit.live import LiveView
@@ -202,7 +203,7 @@ class AnswerRoom(Dashboard):
             self.position.value = f'<p class="smlkit-waiting">{escape(WAITING)}</p>'
             self.question.children = []
             self._set_enabled(False)
-            self.nav.layout.display = "none"
+            set_display(self.nav, "none")
             return
         prompt = self.library.get(self.current)
         control = self._control(prompt)
@@ -222,12 +223,12 @@ class AnswerRoom(Dashboard):
         self.send_button.description = "Update my answer" if key in self.sent else "Send my answer"
         self.send_button.tooltip = self.send_button.description
         if is_open and len(open_ids) > 1:
-            self.nav.layout.display = "flex"
+            set_display(self.nav, "flex")
             index = open_ids.index(self.current)
             self.previous_button.disabled = index == 0
             self.next_button.disabled = index == len(open_ids) - 1
         else:
-            self.nav.layout.display = "none"
+            set_display(self.nav, "none")
         if not is_open:
             when = " Your answer is kept." if key in self.sent else ""
             self.status.ok(f"Closed.{when}")

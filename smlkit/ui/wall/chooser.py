@@ -11,7 +11,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from smlkit.ui.kit.forms import Field
+from smlkit.ui.kit.forms import Field, set_display
 from smlkit.wall.prompts import Prompt, PromptLibrary
 
 AUDIENCE_CHOICES = [
@@ -80,6 +80,6 @@ class PromptChooser:
             prompts = self.library.sequenced(seq)
         else:
             prompts = self.library.select(audience=audience, theme=theme, element=self.element.control.value or None)
-        self.filters.layout.display = "none" if seq else "flex"
+        set_display(self.filters, "none" if seq else "flex")
         options = [(f"{i}. {short(p.text)} ({p.kind})", p.id) for i, p in enumerate(prompts, start=1)]
         _set_options(self.prompt, options, options[0][1] if options else None)

@@ -38,7 +38,7 @@ from smlkit.people.names import PROFILE_KIND
 from smlkit.people.suppression import room_shown
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
-from smlkit.ui.kit.forms import StatusLine, button, escape, html_block, set_secondary
+from smlkit.ui.kit.forms import StatusLine, button, escape, html_block, set_display, set_secondary
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.wall.chooser import PromptChooser, dropdown, short
 from smlkit.ui.wall.moderation import ModerationPanel
@@ -142,7 +142,7 @@ class Wall(Dashboard):
         toggle_bar.add_class("smlkit-actions")
         self.moderation_body = widgets.VBox([self.hold_words, self.minimum.box, self.moderation.widget])
         self.moderation_body.add_class("smlkit-moderation-body")
-        self.moderation_body.layout.display = "none"
+        set_display(self.moderation_body, "none")
         moderation = widgets.VBox(
             [
                 html_block('<h2 class="smlkit-section-title">Moderation and settings</h2>'),
@@ -282,7 +282,7 @@ class Wall(Dashboard):
 
     def toggle_moderation(self) -> None:
         showing = self.moderation_body.layout.display == "none"
-        self.moderation_body.layout.display = "flex" if showing else "none"
+        set_display(self.moderation_body, "flex" if showing else "none")
         self._label_moderation()
 
     def _label_moderation(self) -> None:
@@ -360,7 +360,7 @@ class Wall(Dashboard):
                     "is ready to see them.</p>"
                 )
             dimension = self.split.control.value
-            self.split.box.layout.display = "none" if prompt.kind == "text" else "flex"
+            set_display(self.split.box, "none" if prompt.kind == "text" else "flex")
             if revealed and counted_room and dimension and prompt.kind != "text":
                 split = breakdown(prompt, visible, dimension, self.groups.choices(dimension), state.minimum)
                 self.breakdown.value = breakdown_html(prompt, split)

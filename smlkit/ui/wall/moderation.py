@@ -18,7 +18,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from smlkit.errors import SmlkitError
-from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, html_block, paragraphs, set_secondary
+from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, html_block, paragraphs, set_display, set_secondary
 from smlkit.wall.board import Board, Entry
 from smlkit.wall.moderation import State
 
@@ -75,13 +75,13 @@ class _Row:
         for index, (btn, spec) in enumerate(zip((self.first, self.second), _ACTIONS[entry.state], strict=True)):
             if spec is None:
                 self.actions[index] = None
-                btn.layout.display = "none"
+                set_display(btn, "none")
                 continue
             action, label = spec
             self.actions[index] = action
             set_secondary(btn, action == "hide")  # hiding is not the positive step: the neutral style
             btn.description = btn.tooltip = label.format(n=entry.number)
-            btn.layout.display = "inline-flex"
+            set_display(btn, "inline-flex")
         if self._state:
             self.widget.remove_class(f"smlkit-mod-row-{self._state}")
         self._state = entry.state
