@@ -33,7 +33,7 @@ from smlkit.access import tokens as access
 from smlkit.content import datafile
 from smlkit.content.paths import data_dir, notebooks_dir, share_dir
 from smlkit.course.plan import Course
-from smlkit.serve import forking, healing, page_request, pools, templates
+from smlkit.serve import forking, healing, messages, page_request, pools, templates
 from smlkit.serve.config import hand_set_pools, hub_config, voila_config
 from smlkit.serve.pages import (
     DashboardHandler,
@@ -136,6 +136,7 @@ class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
         ]
         page_request.install()
         templates.install()
+        messages.install()
         if smlkit_settings.current().hub_user:
             # The Hub's OAuth callback (and log-out), under this server's prefix.
             ours += [(url_path_join(base, spec[0]), *spec[1:]) for spec in self.identity_provider.get_handlers()]
