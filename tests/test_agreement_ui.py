@@ -295,6 +295,11 @@ def test_hiding_one_field_hides_only_that_field(store, clock):
     with pytest.raises(AttributeError, match="shared layout"):
         shared.display = "none"
     assert page.form.name.box.layout.display is None and page.form.mentor.box.layout.display is None
+    style = page.form.name.control.style  # shared by the page's text boxes, too
+    assert style is page.form.mentor.control.style
+    with pytest.raises(AttributeError, match="shared"):
+        style.description_width = "20em"
+    assert style.description_width == "initial" and style.get_state()["_model_name"] == "TextStyleModel"
 
 
 def test_practising_a_pupils_agreement_asks_for_the_year_and_encourages(store, clock):

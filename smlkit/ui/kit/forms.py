@@ -43,8 +43,25 @@ def paragraphs(text: str) -> str:
     return "<br>".join(escape(line) for line in str(text).split("\n"))
 
 
+class _Unchanging:
+    """Mixed into a model that many widgets share: once it is open, none of its sync'd settings may
+    change (one widget's change would change them all); setting a value it already has is allowed."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (
+            not name.startswith("_")
+            and getattr(self, "_model_id", None) is not None
+            and name in type(self).class_trait_names(sync=True)  # type: ignore[attr-defined]
+            and getattr(self, name) != value
+        ):
+            what = "layout" if isinstance(self, widgets.Layout) else "style"
+            raise AttributeError(f"the page's shared {what} cannot change ({name}); use set_display to hide or show")
+        super().__setattr__(name, value)
+
+
 #: The style model each kind of control shares on this page (see :func:`page_style`).
 _STYLES: dict[type[Any], Any] = {}
+_SHARED_KINDS: dict[type[Any], type[Any]] = {}
 
 
 def page_style(kind: type[widgets.DOMWidget]) -> Any:
@@ -53,30 +70,24 @@ def page_style(kind: type[widgets.DOMWidget]) -> Any:
     ipywidgets gives every control a style model of its own: one more widget for the kernel to
     build and send, for the server to pass on and for the page to load. The workbook styles its
     controls with CSS classes and never changes a control's style (labels are as wide as their
-    text, set here once), so one style per kind does for the whole page. A style that was closed
-    is replaced by a new one.
+    text, set here once), so one style per kind does for the whole page; it refuses changes. A
+    style that was closed is replaced by a new one.
     """
     klass = kind.class_traits()["style"].klass
     style = _STYLES.get(klass)
     if style is None or style.comm is None:
-        style = klass(description_width="initial") if "description_width" in klass.class_traits() else klass()
+        shared = _SHARED_KINDS.setdefault(klass, type(f"Shared{klass.__name__}", (_Unchanging, klass), {}))
+        style = shared(description_width="initial") if "description_width" in klass.class_traits() else shared()
         _STYLES[klass] = style
     return style
 
 
-class SharedLayout(widgets.Layout):  # type: ignore[misc]  # ipywidgets has no type hints
+class SharedLayout(_Unchanging, widgets.Layout):  # type: ignore[misc]  # ipywidgets has no type hints
     """The one layout model the page's controls and field boxes share (see :func:`page_layout`).
 
-    It never changes: one control's layout changed here would change every control's. To hide or
+    It refuses changes: one control's layout changed here would change every control's. To hide or
     show a control, :func:`set_display` gives it a layout of its own first.
     """
-
-    _own = frozenset(widgets.Layout.class_own_traits())
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in self._own and getattr(self, "_model_id", None) is not None:
-            raise AttributeError(f"the page's shared layout cannot change ({name}); use set_display")
-        super().__setattr__(name, value)
 
 
 _LAYOUT: list[SharedLayout] = []
@@ -87,7 +98,7 @@ def page_layout() -> SharedLayout:
 
     Like a style, ipywidgets gives every widget a layout model of its own, which the workbook
     leaves empty: the CSS classes lay the page out. Sharing one takes about half of a form's
-    widget models away (the agreement page: 281 models built, sent and loaded before, 145 now).
+    widget models away (the agreement page: 281 models built, sent and loaded before, 147 now).
     """
     if not _LAYOUT or _LAYOUT[0].comm is None:
         _LAYOUT[:] = [SharedLayout()]
