@@ -151,6 +151,13 @@ _LAYOUT = """
       problems.push(`the text of "${name(el)}" spills out of its box (over what follows)`);
     }
   });
+  // A gap of blank space opened under a group of choices (ipywidgets pads a radio group with a
+  // margin sized for one-line labels: with the workbook's longer labels it left ~70px of nothing).
+  main.querySelectorAll(".widget-radio-box").forEach((el) => {
+    if (!visible(el)) return;
+    const margin = parseFloat(getComputedStyle(el).marginBottom) || 0;
+    if (margin > 12) problems.push(`the choices "${name(el)}" leave ${Math.round(margin)}px of blank space under them`);
+  });
   return Array.from(new Set(problems));
 }
 """
