@@ -22,7 +22,9 @@ def parse(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        return _ORIGINAL[0](text) if _ORIGINAL else datetime.fromisoformat(text)
+        if not _ORIGINAL:  # not installed: nothing else to read it with
+            raise
+        return _ORIGINAL[0](text)
 
 
 def install() -> None:
