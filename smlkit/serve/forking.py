@@ -89,6 +89,8 @@ MAX_REQUEST_BYTES = 1_000_000
 READ_DEADLINE_S = 5.0
 #: How often the fork server looks whether the workshop server is still there.
 PARENT_CHECK_S = 1.0
+#: Longest a forked kernel, shutting down, waits for its control thread to stop.
+CONTROL_STOP_S = 5.0
 #: The kernel command a fork can stand in for: this Python running ipykernel's launcher.
 LAUNCHER = ("-m", "ipykernel_launcher")
 #: The modules the fork server had imported when it began forking (each kernel starts with them).
@@ -201,6 +203,13 @@ def _run_kernel(request: dict[str, Any], listener: socket.socket, conn: socket.s
             _as_if_imported_in_the_kernel()
             app.start()  # type: ignore[no-untyped-call]
             code = 0
+            # ipykernel's exit handler closes IOPub before it stops the control thread, which may
+            # still be answering the shutdown request (its "idle" status then fails on a closed
+            # socket and prints a traceback): stop the control thread first, within a deadline.
+            control = getattr(app, "control_thread", None)
+            if control is not None and control.is_alive():
+                control.stop()
+                control.join(timeout=CONTROL_STOP_S)
         except SystemExit as ended:
             code = ended.code if isinstance(ended.code, int) else (0 if ended.code is None else 1)
     except BaseException:  # noqa: BLE001  # a child must never return into the fork server's loop
