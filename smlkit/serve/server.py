@@ -137,6 +137,7 @@ class WorkshopApp(Voila):  # type: ignore[misc]  # voila has no type hints
         page_request.install()
         templates.install()
         messages.install()
+        messages.guard_page_writes()
         if smlkit_settings.current().hub_user:
             # The Hub's OAuth callback (and log-out), under this server's prefix.
             ours += [(url_path_join(base, spec[0]), *spec[1:]) for spec in self.identity_provider.get_handlers()]
