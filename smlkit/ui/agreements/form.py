@@ -33,7 +33,18 @@ from smlkit.agreements.model import (
 )
 from smlkit.text import clean_line, clean_text
 from smlkit.ui.agreements.goals import GoalCard, MentorNotes, dashed, long_text, set_hint
-from smlkit.ui.kit.forms import Field, button, choice_field, escape, html_block, set_display, styled, text_field
+from smlkit.ui.kit.forms import (
+    Field,
+    button,
+    choice_field,
+    escape,
+    hbox,
+    html_block,
+    set_display,
+    styled,
+    text_field,
+    vbox,
+)
 
 ROLE_CHOICES = [
     ("Me, as a member of staff", "staff"),
@@ -98,7 +109,7 @@ class AgreementForm:
         self.section_notes = {sid: MentorNotes(f"section-{sid}") for sid in SECTION_IDS}
 
         self.cards: list[GoalCard] = []
-        self.goals_box = widgets.VBox([])
+        self.goals_box = vbox([])
         self.goals_box.add_class("smlkit-goals")
         self.add_button = button("Add a goal", secondary=True, name="add-goal")
         self.add_button.on_click(lambda _b: self.add_goal(focus=True))
@@ -143,7 +154,7 @@ class AgreementForm:
                 self.review_every,
             )
         }
-        self.widget = widgets.VBox(self._layout())
+        self.widget = vbox(self._layout())
         self.widget.add_class("smlkit-agreement-form")
         self._role_changed()
 
@@ -162,7 +173,7 @@ class AgreementForm:
                     '<p class="smlkit-note">Your goals turn this into things you can work on. For each one, '
                     "say how you will get there and how you will know you have arrived.</p>"
                 )
-                actions = widgets.HBox([self.add_button])
+                actions = hbox([self.add_button])
                 actions.add_class("smlkit-actions")
                 parts += [section_heading("Your goals", 3), goals_intro, self.goals_box, actions]
         parts += [
@@ -185,9 +196,9 @@ class AgreementForm:
 
     @staticmethod
     def _beside(fields: Sequence[Field], notes: MentorNotes) -> widgets.HBox:
-        column = widgets.VBox([f.box for f in fields])
+        column = vbox([f.box for f in fields])
         column.add_class("smlkit-agreement-fields")
-        row = widgets.HBox([column, notes.widget])
+        row = hbox([column, notes.widget])
         row.add_class("smlkit-beside")
         return row
 

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from smlkit.agreements.check import Feedback, Guide
 from smlkit.agreements.model import GOAL_PARTS, Goal, Learner
 from smlkit.text import clean_text
-from smlkit.ui.kit.forms import Field, button, escape, html_block, styled, text_field
+from smlkit.ui.kit.forms import Field, button, escape, hbox, html_block, styled, text_field, vbox
 
 LEVEL_WORDS = {
     "error": "Needed before signing",
@@ -97,13 +97,13 @@ class GoalCard:
         for title, parts in PART_GROUPS:
             groups.append(html_block(f'<p class="smlkit-goal-group">{escape(title)}</p>'))
             groups.extend(self.fields[p].box for p in parts)
-        fields_box = widgets.VBox(groups)
+        fields_box = vbox(groups)
         fields_box.add_class("smlkit-agreement-fields")
-        beside = widgets.HBox([fields_box, self.mentor.widget])
+        beside = hbox([fields_box, self.mentor.widget])
         beside.add_class("smlkit-beside")
-        actions = widgets.HBox([self.remove_button])
+        actions = hbox([self.remove_button])
         actions.add_class("smlkit-actions")
-        self.widget = widgets.VBox([self.heading, beside, actions])
+        self.widget = vbox([self.heading, beside, actions])
         self.widget.add_class("smlkit-goal-card")
         self.widget.add_class(f"smlkit-goal-{goal_id}")
         self.number = 0

@@ -17,7 +17,7 @@ from smlkit.agreements.model import LearningAgreement
 from smlkit.errors import SmlkitError
 from smlkit.storage.store import Record
 from smlkit.text import are, counted
-from smlkit.ui.kit.forms import Field, StatusLine, button, escape, guarded, html_block
+from smlkit.ui.kit.forms import Field, StatusLine, button, escape, guarded, hbox, html_block, vbox
 
 #: How many versions the table lists (all of them can still be restored).
 SHOWN = 12
@@ -91,14 +91,14 @@ class HistoryPanel:
         self.status = StatusLine()
         self._on_restore = on_restore
         self.restore_button.on_click(lambda _b: guarded(self._restore, self._problem)())
-        actions = widgets.HBox([self.restore_button, self.status.widget])
+        actions = hbox([self.restore_button, self.status.widget])
         actions.add_class("smlkit-actions")
         heading = html_block('<h2 class="smlkit-agreement-heading">Versions of your agreement</h2>')
         intro = html_block(
             '<p class="smlkit-note">Every save is kept: the drafts saved as you type, the versions you save '
             "yourself, and every signature.</p>"
         )
-        self.widget = widgets.VBox([heading, intro, self.table, self.choice.box, actions])
+        self.widget = vbox([heading, intro, self.table, self.choice.box, actions])
         self.widget.add_class("smlkit-history-panel")
 
     def show(self, records: Sequence[Record]) -> None:

@@ -46,8 +46,10 @@ from smlkit.ui.kit.forms import (
     choice_field,
     clock,
     guarded,
+    hbox,
     html_block,
     text_field,
+    vbox,
 )
 from smlkit.ui.kit.identity import IdentityChooser
 
@@ -57,7 +59,7 @@ SIGNER_CHOICES = [(label, role) for role, label in SIGNER_ROLES.items()]
 
 
 def _row(*children: widgets.Widget) -> widgets.HBox:
-    box = widgets.HBox(list(children))
+    box = hbox(list(children))
     box.add_class("smlkit-actions")
     return box
 
@@ -96,7 +98,7 @@ class MyAgreement(Dashboard):
         self.history = HistoryPanel(self._restore)
         # The room's agreements: built in start() for the facilitator only, never for a participant.
         self.room: RoomPanel | None = None
-        self.room_slot = widgets.VBox([])
+        self.room_slot = vbox([])
         self.samples = html_block("", "smlkit-samples")
 
         self.autosave = Autosave(
@@ -108,11 +110,11 @@ class MyAgreement(Dashboard):
         )
         self._buttons = [self.save_button, self.sign_button, self.docx.button, self.markdown.button]
         self._enable(False)
-        self.widget = widgets.VBox(self._layout())
+        self.widget = vbox(self._layout())
         self.widget.add_class("smlkit-my-agreement")
 
     def _layout(self) -> list[widgets.Widget]:
-        identity = widgets.VBox([f.box for f in self.identity.fields])
+        identity = vbox([f.box for f in self.identity.fields])
         identity.add_class("smlkit-agreement-fields")
         return [
             self.summary.widget,

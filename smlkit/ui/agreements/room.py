@@ -21,7 +21,7 @@ from smlkit.errors import AccessError, SmlkitError
 from smlkit.storage.store import Store
 from smlkit.text import counted
 from smlkit.ui.agreements.goals import LEVEL_WORDS
-from smlkit.ui.kit.forms import Field, StatusLine, button, clock, escape, guarded, html_block, paragraphs
+from smlkit.ui.kit.forms import Field, StatusLine, button, clock, escape, guarded, hbox, html_block, paragraphs, vbox
 
 GOAL_SHOWN = ("what", "why", "starting_point", "methods", "first_step", "resources", "helpers", "evidence")
 
@@ -95,9 +95,9 @@ class RoomPanel:
             '<p class="smlkit-note">Only you see this list, because you signed in with the facilitator key. '
             "People appear as they chose to; anyone who did not choose a name appears as Anonymous.</p>"
         )
-        actions = widgets.HBox([self.open_button, self.refresh_button, self.status.widget])
+        actions = hbox([self.open_button, self.refresh_button, self.status.widget])
         actions.add_class("smlkit-actions")
-        self.widget = widgets.VBox([heading, intro, self.table, self.choice.box, actions, self.view])
+        self.widget = vbox([heading, intro, self.table, self.choice.box, actions, self.view])
         self.widget.add_class("smlkit-room-panel")
 
     def show_for(self, store: Store) -> None:

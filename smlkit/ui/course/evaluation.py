@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import ipywidgets as widgets
-
 from smlkit import library as content
 from smlkit.access.visitor import Visitor
 from smlkit.content.spreadsheet import csv_bytes
@@ -26,7 +24,7 @@ from smlkit.ui.course.where_now import prompt_field
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
 from smlkit.ui.kit.drafts import Drafts, restored_note
-from smlkit.ui.kit.forms import Form, StatusLine, button, clock, escape, html_block, paragraphs
+from smlkit.ui.kit.forms import Form, StatusLine, button, clock, escape, hbox, html_block, paragraphs, vbox
 from smlkit.wall.prompts import check_answer
 
 INTRO = {
@@ -61,7 +59,7 @@ class EvaluationForm(Dashboard):
         self.form.status.busy("Loading…")
         self.form.on_save(self.save)
         self.comparison = html_block("", "smlkit-evaluation-mine")
-        self.widget = widgets.VBox([html_block(INTRO[moment], "smlkit-intro"), self.form.widget, self.comparison])
+        self.widget = vbox([html_block(INTRO[moment], "smlkit-intro"), self.form.widget, self.comparison])
         self.widget.add_class("smlkit-evaluation")
         self.status = self.form.status
         self.drafts = Drafts(f"evaluation-{moment}", lambda: self.fields)
@@ -215,7 +213,7 @@ class EvaluationResults(Dashboard):
         self.refresh_button = button("Refresh", secondary=True, name="refresh")
         self.refresh_button.on_click(lambda _b: self.act(self.refresh)())
         self.status = StatusLine()
-        refresh_bar = widgets.HBox([self.refresh_button, self.status.widget])
+        refresh_bar = hbox([self.refresh_button, self.status.widget])
         refresh_bar.add_class("smlkit-actions")
         self.summary_download = DownloadButton(
             "Download the evaluation (CSV)", self.gate.wrap(self._summary_file), name="summary"
@@ -223,7 +221,7 @@ class EvaluationResults(Dashboard):
         self.day_download = DownloadButton(
             "Download the day's record (Excel)", self.gate.wrap(self._day_file), name="day-record"
         )
-        self.widget = widgets.VBox(
+        self.widget = vbox(
             [
                 html_block(
                     "<p>How the room's confidence moved between "

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from smlkit.errors import ValidationError
 from smlkit.groups.files.roster import FIELD_LABELS, MissingColumns
-from smlkit.ui.kit.forms import Field, button, escape, html_block, set_display
+from smlkit.ui.kit.forms import Field, button, escape, html_block, set_display, vbox
 
 NONE = "(not in this file)"
 #: The fields offered, in the order a school's export usually has them; the first two are needed.
@@ -38,7 +38,7 @@ class ColumnMatch:
             for f in FIELDS
         }
         self.import_button = button("Import with these columns", name="import-columns")
-        self.widget = widgets.VBox(
+        self.widget = vbox(
             [
                 html_block("<h3>Match the columns</h3>"),
                 self.intro,

@@ -37,9 +37,11 @@ from smlkit.ui.kit.forms import (
     button,
     clock,
     escape,
+    hbox,
     html_block,
     set_display,
     text_field,
+    vbox,
 )
 from smlkit.ui.kit.upload import chosen_file, file_upload
 
@@ -114,7 +116,7 @@ class LearningGroups(Dashboard):
         self.xlsx = DownloadButton("Download groups (XLSX)", self.gate.wrap(self._xlsx), name="xlsx")
         self.save_button = button("Save these groups", name="save")
         self.save_status = StatusLine()
-        self.results = widgets.VBox(
+        self.results = vbox(
             [
                 _heading("3. The groups"),
                 self.summary,
@@ -137,7 +139,7 @@ class LearningGroups(Dashboard):
             ]
         )
         set_display(self.results, "none")
-        self.widget = widgets.VBox(
+        self.widget = vbox(
             [
                 self.status.widget,
                 _heading("1. The roster"),
@@ -182,7 +184,7 @@ class LearningGroups(Dashboard):
 
     @staticmethod
     def _actions(*children: widgets.Widget) -> widgets.HBox:
-        box = widgets.HBox(list(children))
+        box = hbox(list(children))
         box.add_class("smlkit-actions")
         return box
 

@@ -19,7 +19,18 @@ from smlkit.access.visitor import Visitor
 from smlkit.errors import SmlkitError, ValidationError
 from smlkit.groups.meetings import MeetingClock, MeetingPlan, clock_text, plan_meeting
 from smlkit.ui.kit.dashboard import Dashboard
-from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, set_display, text_field
+from smlkit.ui.kit.forms import (
+    APOLOGY,
+    Field,
+    StatusLine,
+    button,
+    escape,
+    hbox,
+    html_block,
+    set_display,
+    text_field,
+    vbox,
+)
 from smlkit.ui.kit.live import LiveView
 
 EXTEND_SECONDS = 120
@@ -73,16 +84,16 @@ class MeetingClockPage(Dashboard):
         self.start_button = button("Start", name="start")
         self.next_button = button("Next", secondary=True, name="next")
         self.extend_button = button("Extend by 2 minutes", secondary=True, name="extend")
-        controls = widgets.HBox([self.start_button, self.next_button, self.extend_button])
+        controls = hbox([self.start_button, self.next_button, self.extend_button])
         controls.add_class("smlkit-actions")
         # The running clock comes first, so it is on screen without scrolling; the plan and the form follow.
-        self.running_box = widgets.VBox([self.display, controls])
+        self.running_box = vbox([self.display, controls])
         self.running_box.add_class("smlkit-clock-running")
         set_display(self.running_box, "none")
         set_display(self.agenda, "none")
-        actions = widgets.HBox([self.plan_button, self.status.widget])
+        actions = hbox([self.plan_button, self.status.widget])
         actions.add_class("smlkit-actions")
-        self.widget = widgets.VBox(
+        self.widget = vbox(
             [
                 self.running_box,
                 self.agenda,

@@ -12,10 +12,8 @@ import re
 import uuid
 from collections.abc import Callable
 
-import ipywidgets as widgets
-
 from smlkit.errors import SmlkitError
-from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, html_block
+from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, hbox, html_block
 
 MIME = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -62,7 +60,7 @@ class DownloadButton:
         self.status = StatusLine()
         self._build = build
         self.button.on_click(lambda _b: guarded(self._make, self._problem)())
-        self.widget = widgets.HBox([self.button, self.link, self.status.widget])
+        self.widget = hbox([self.button, self.link, self.status.widget])
         self.widget.add_class("smlkit-actions")
 
     def _make(self) -> None:

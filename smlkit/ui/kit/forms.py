@@ -121,6 +121,16 @@ def styled(kind: type[W], **state: Any) -> W:
     return made
 
 
+def vbox(children: Iterable[widgets.Widget] = (), **state: Any) -> widgets.VBox:
+    """A column of widgets on the page's shared layout (the workbook lays boxes out with CSS classes)."""
+    return widgets.VBox(list(children), layout=page_layout(), **state)
+
+
+def hbox(children: Iterable[widgets.Widget] = (), **state: Any) -> widgets.HBox:
+    """A row of widgets on the page's shared layout (see :func:`vbox`)."""
+    return widgets.HBox(list(children), layout=page_layout(), **state)
+
+
 def html_block(markup: str = "", *classes: str) -> widgets.HTML:
     """An HTML widget for markup built here from escaped parts."""
     block = styled(widgets.HTML, value=markup)
@@ -145,7 +155,7 @@ class Field:
         self.error: str | None = None
         control.description_allow_html = True
         control.style.description_width = "initial"
-        self.box = widgets.VBox([control], layout=page_layout())
+        self.box = vbox([control])
         self.box.add_class("smlkit-field")
         self.box.add_class(f"smlkit-field-{name}")
         self._render_label()
@@ -315,9 +325,9 @@ class Form:
         self.summary = ErrorSummary()
         self.status = StatusLine()
         self.save_button = button(save_label, name="save")
-        actions = widgets.HBox([self.save_button, self.status.widget])
+        actions = hbox([self.save_button, self.status.widget])
         actions.add_class("smlkit-actions")
-        self.widget = widgets.VBox([self.summary.widget, *[f.box for f in fields], actions])
+        self.widget = vbox([self.summary.widget, *[f.box for f in fields], actions])
         self.widget.add_class("smlkit-form")
         self.widget.add_class(f"smlkit-form-{name}")
         self.attempt_id = uuid.uuid4().hex

@@ -20,7 +20,18 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from smlkit.ui.kit.forms import Field, StatusLine, button, choice_field, escape, html_block, scale_field, text_field
+from smlkit.ui.kit.forms import (
+    Field,
+    StatusLine,
+    button,
+    choice_field,
+    escape,
+    hbox,
+    html_block,
+    scale_field,
+    text_field,
+    vbox,
+)
 from smlkit.wall.prompts import Prompt
 
 
@@ -45,9 +56,9 @@ class _Group:
         self.hint = hint
         self.error: str | None = None
         self.heading = html_block(_label_html(label, hint, None))
-        self.items = widgets.VBox([])
+        self.items = vbox([])
         self.items.add_class("smlkit-group-items")
-        self.box = widgets.VBox([self.heading, self.items])
+        self.box = vbox([self.heading, self.items])
         for css in ("smlkit-field", f"smlkit-field-{name}", "smlkit-group", kind_class):
             self.box.add_class(css)
 
@@ -109,7 +120,7 @@ class RankingList(_Group):
             down = button("Move down", secondary=True, name="move-down")
             up.on_click(lambda _b, i=index: self.move(i, -1))
             down.on_click(lambda _b, i=index: self.move(i, +1))
-            row = widgets.HBox([text, up, down])
+            row = hbox([text, up, down])
             row.add_class("smlkit-rank-row")
             self.rows.append((text, up, down))
             boxes.append(row)

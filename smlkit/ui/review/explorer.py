@@ -38,7 +38,7 @@ from smlkit.review.tables import (
 )
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton, safe_filename
-from smlkit.ui.kit.forms import APOLOGY, Field, Form, StatusLine, escape, html_block, set_display, text_field
+from smlkit.ui.kit.forms import APOLOGY, Field, Form, StatusLine, escape, html_block, set_display, text_field, vbox
 from smlkit.ui.review.charts import change_png, image_html, radar_png
 from smlkit.ui.review.plan import PlanPanel, rows_html
 from smlkit.ui.review.rounds import RoundPanel
@@ -134,7 +134,7 @@ class ReviewExplorer(Dashboard):
                 inside.append(self.plan.widget)
             if name == "rounds":
                 inside.append(self.rounds_panel.widget)
-            self.parts[name] = widgets.VBox(inside)
+            self.parts[name] = vbox(inside)
             self.parts[name].add_class(f"smlkit-review-part-{name}")
         parts: list[widgets.Widget] = [
             self.status.widget,
@@ -146,7 +146,7 @@ class ReviewExplorer(Dashboard):
             self.part_field.box,
             *self.parts.values(),
         ]
-        self.widget = widgets.VBox(parts)
+        self.widget = vbox(parts)
         self.widget.add_class("smlkit-review-explorer")
 
     def on_start(self, visitor: Visitor, **_options: Any) -> None:

@@ -16,7 +16,19 @@ from smlkit.review.tables import plan_rows
 from smlkit.storage.store import Store
 from smlkit.text import counted
 from smlkit.ui.kit.download import DownloadButton, safe_filename
-from smlkit.ui.kit.forms import Field, Form, StatusLine, button, escape, guarded, html_block, set_display, text_field
+from smlkit.ui.kit.forms import (
+    Field,
+    Form,
+    StatusLine,
+    button,
+    escape,
+    guarded,
+    hbox,
+    html_block,
+    set_display,
+    text_field,
+    vbox,
+)
 from smlkit.ui.kit.gate import Gate
 
 
@@ -63,13 +75,11 @@ class PlanPanel:
         self.remove_button = button("Remove this action", secondary=True, name="remove")
         self.remove_status = StatusLine()
         self.remove_button.on_click(lambda _b: guarded(gate.wrap(self.remove), self._remove_problem)())
-        self.remove_box = widgets.VBox(
-            [self.remove_choice.box, widgets.HBox([self.remove_button, self.remove_status.widget])]
-        )
+        self.remove_box = vbox([self.remove_choice.box, hbox([self.remove_button, self.remove_status.widget])])
         self.remove_box.add_class("smlkit-actions")
         self.word = DownloadButton("Download the plan (Word)", gate.wrap(self.build_docx), name="plan-docx")
         self.excel = DownloadButton("Download the plan (Excel)", gate.wrap(self.build_xlsx), name="plan-xlsx")
-        self.widget = widgets.VBox([self.form.widget, self.table, self.remove_box, self.word.widget, self.excel.widget])
+        self.widget = vbox([self.form.widget, self.table, self.remove_box, self.word.widget, self.excel.widget])
         self.widget.add_class("smlkit-plan")
         self.on_change: Callable[[], None] = lambda: None
 

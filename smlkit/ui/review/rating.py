@@ -21,7 +21,18 @@ from smlkit.review.instrument import LEADERSHIP, MAX_NOTE, STAFF, Element, Round
 from smlkit.storage.store import Record
 from smlkit.ui.kit.dashboard import STILL_LOADING, Dashboard
 from smlkit.ui.kit.drafts import Drafts, restored_note
-from smlkit.ui.kit.forms import Field, Form, choice_field, clock, escape, html_block, set_display, text_field
+from smlkit.ui.kit.forms import (
+    Field,
+    Form,
+    choice_field,
+    clock,
+    escape,
+    hbox,
+    html_block,
+    set_display,
+    text_field,
+    vbox,
+)
 
 VIEWS = (("My own view, as a member of staff", STAFF), ("The leadership team's agreed view", LEADERSHIP))
 
@@ -49,7 +60,7 @@ class ElementFields:
             f'<h3 class="smlkit-element-title">{escape(element.title)}</h3><p>{escape(element.description)}</p>',
             "smlkit-element-intro",
         )
-        self.box = widgets.VBox([heading, self.level.box, self.priority.box, self.evidence.box])
+        self.box = vbox([heading, self.level.box, self.priority.box, self.evidence.box])
         self.box.add_class("smlkit-panel")
         self.box.add_class("smlkit-review-element")
 
@@ -96,12 +107,12 @@ class ReviewRating(Dashboard):
             "Your role (optional)",
             widgets.Dropdown(options=no_choice + [(r, r) for r in self.school.roles], value=""),
         )
-        self.about = widgets.VBox([self.department.box, self.role.box])
+        self.about = vbox([self.department.box, self.role.box])
         options = list(self.scale.options())
         labels = self.instrument.labels()
         self.elements = [ElementFields(e, options, labels[e.id]) for e in self.instrument.elements]
         by_id = {f.id: f for f in self.elements}
-        self.view_slot = widgets.VBox([])
+        self.view_slot = vbox([])
         # One framework at a time (the whole form was 23,500 px on a phone): a section chooser with
         # each section's progress, Previous / Next, and the Save under every section.
         self.frameworks = list(self.instrument.frameworks)
@@ -111,7 +122,7 @@ class ReviewRating(Dashboard):
         for number, framework in enumerate(self.frameworks):
             head = html_block("", "smlkit-framework")
             self.section_heads.append(head)
-            box = widgets.VBox([head, *(by_id[e.id].box for e in framework.elements)])
+            box = vbox([head, *(by_id[e.id].box for e in framework.elements)])
             box.add_class("smlkit-review-section")
             self.section_boxes.append(box)
             for element in framework.elements:
@@ -128,7 +139,7 @@ class ReviewRating(Dashboard):
             button.add_class("smlkit-button")
             button.add_class("smlkit-secondary")
             button.on_click(lambda _b, step=step: self.show_section(self.section + step))
-        nav = widgets.HBox([self.previous_button, self.next_button])
+        nav = hbox([self.previous_button, self.next_button])
         nav.add_class("smlkit-actions")
         sections: list[widgets.Widget] = [
             self.view_slot,
@@ -150,7 +161,7 @@ class ReviewRating(Dashboard):
         self.form.status.busy("Loading your ratings…")
         self.form.on_save(self.save)
         self.status = self.form.status
-        self.widget = widgets.VBox([self.intro, self.form.widget])
+        self.widget = vbox([self.intro, self.form.widget])
         self.widget.add_class("smlkit-review-rating")
 
     def _rated(self, framework_index: int) -> int:

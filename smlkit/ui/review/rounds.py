@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ipywidgets as widgets
-
 from smlkit.errors import ValidationError
 from smlkit.review import records
 from smlkit.review.instrument import Round, School, new_round
 from smlkit.storage.store import Store
-from smlkit.ui.kit.forms import Form, text_field
+from smlkit.ui.kit.forms import Form, text_field, vbox
 from smlkit.ui.kit.gate import Gate
 
 
@@ -25,7 +23,7 @@ class RoundPanel:
         self.when = text_field("round-date", "Date of the round", hint="Day/month/year, for example 15/06/2026.")
         self.form = Form([self.name, self.when], "Start the round", "round")
         self.form.on_save(gate.wrap(self.start_round))
-        self.widget = widgets.VBox([self.form.widget])
+        self.widget = vbox([self.form.widget])
         self.widget.add_class("smlkit-review-rounds")
 
     def start_round(self) -> None:

@@ -26,7 +26,7 @@ from smlkit.scenarios.model import Scenario, progress_from_data
 from smlkit.storage.store import Store
 from smlkit.text import are, counted
 from smlkit.ui.kit.dashboard import Dashboard
-from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, html_block, paragraphs
+from smlkit.ui.kit.forms import APOLOGY, Field, StatusLine, button, escape, hbox, html_block, paragraphs, vbox
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.scenarios import view
 from smlkit.wall.moderation import Action
@@ -58,7 +58,7 @@ class Debrief(Dashboard):
         self.overview = html_block("", "smlkit-debrief-overview")
         self.choices = html_block("", "smlkit-debrief-choices")
         self.endings = html_block("", "smlkit-debrief-endings")
-        self.answers = widgets.VBox([])
+        self.answers = vbox([])
         self.answers.add_class("smlkit-debrief-answers")
         self.moderate = Field(
             "moderate",
@@ -67,11 +67,11 @@ class Debrief(Dashboard):
             hint="Untick this before you project the page.",
         )
         self.moderate.control.observe(lambda _change: self.refresh(), names="value")
-        self.held = widgets.VBox([])
+        self.held = vbox([])
         self.held.add_class("smlkit-debrief-held")
-        actions = widgets.HBox([self.refresh_button, self.updated])
+        actions = hbox([self.refresh_button, self.updated])
         actions.add_class("smlkit-actions")
-        self.widget = widgets.VBox(
+        self.widget = vbox(
             [
                 self.status.widget,
                 self.picker.box,
@@ -236,7 +236,7 @@ class Debrief(Dashboard):
             self.act(run)()
 
         act.on_click(decide)
-        row = widgets.HBox([text, act])
+        row = hbox([text, act])
         row.add_class("smlkit-debrief-answer")
         row.add_class(f"smlkit-answer-{item.state}")
         return row

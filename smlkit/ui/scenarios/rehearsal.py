@@ -45,6 +45,7 @@ from smlkit.ui.kit.forms import (
     escape,
     guarded,
     html_block,
+    vbox,
 )
 from smlkit.ui.scenarios import view
 from smlkit.ui.scenarios.turn import Turn, actions_row, show
@@ -87,7 +88,7 @@ class Rehearsal(Dashboard):
         self.open_button = button("Start this scenario", name="open")
         self.facilitator_note = html_block("", "smlkit-facilitator-note")
         self.list_summary = ErrorSummary()
-        self.list_view = widgets.VBox(
+        self.list_view = vbox(
             [self.list_summary.widget, self.picker.box, self.card, actions_row(self.open_button), self.facilitator_note]
         )
         self.list_view.add_class("smlkit-scenario-list")
@@ -103,7 +104,7 @@ class Rehearsal(Dashboard):
         self.back_button = button("Go back one step", secondary=True, name="back")
         self.restart_button = button("Start again", secondary=True, name="restart")
         self.list_button = button("Choose another scenario", secondary=True, name="to-list")
-        self.play_view = widgets.VBox(
+        self.play_view = vbox(
             [
                 self.heading,
                 self.context,
@@ -131,7 +132,7 @@ class Rehearsal(Dashboard):
             btn.on_click(self._handler(action))
         self._enable(False)
         show(self.play_view, False)
-        self.widget = widgets.VBox([self.status.widget, self.list_view, self.play_view])
+        self.widget = vbox([self.status.widget, self.list_view, self.play_view])
         self.widget.add_class("smlkit-rehearsal")
         guarded(load_library, lambda _exc: None)()  # warms the file cache; start() reads only what changed
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from smlkit.scenarios.model import Node, Progress, Scenario
-from smlkit.ui.kit.forms import Field, StatusLine, button, choice_field, html_block, set_display, text_field
+from smlkit.ui.kit.forms import Field, StatusLine, button, choice_field, hbox, html_block, set_display, text_field, vbox
 
 SAID_HINT = "Your answer goes to the facilitator's debrief without your name. The possible responses come next."
 REFLECTION_HINT = "Your reflection is kept for you; it is not shown on the room's debrief."
@@ -19,7 +19,7 @@ REFLECTION_HINT = "Your reflection is kept for you; it is not shown on the room'
 
 def actions_row(*children: widgets.Widget) -> widgets.HBox:
     """Buttons (and a status) side by side."""
-    box = widgets.HBox(list(children))
+    box = hbox(list(children))
     box.add_class("smlkit-actions")
     return box
 
@@ -35,18 +35,18 @@ class Turn:
         self.said_field = text_field("said", "What would you say?", multiline=True, hint=SAID_HINT)
         self.said_save = button("Save and show the responses", name="said-save")
         self.said_skip = button("Skip to the responses", secondary=True, name="said-skip")
-        self.ask_box = widgets.VBox([self.said_field.box, actions_row(self.said_save, self.said_skip)])
+        self.ask_box = vbox([self.said_field.box, actions_row(self.said_save, self.said_skip)])
         self.option_field = choice_field(
             "option", "What do you do?", [], hint="Choose the response closest to what you would do."
         )
         self.choose_button = button("Choose this response", name="choose")
-        self.choose_box = widgets.VBox([self.option_field.box, actions_row(self.choose_button)])
+        self.choose_box = vbox([self.option_field.box, actions_row(self.choose_button)])
         self.ending = html_block()
         self.reflection_field = text_field("reflection", "Reflection", multiline=True, hint=REFLECTION_HINT)
         self.reflection_save = button("Save my reflection", name="reflect")
         self.reflection_status = StatusLine()
         self.reflection_status.widget.add_class("smlkit-reflection-status")
-        self.ending_box = widgets.VBox(
+        self.ending_box = vbox(
             [self.ending, self.reflection_field.box, actions_row(self.reflection_save, self.reflection_status.widget)]
         )
         self.buttons = [self.said_save, self.said_skip, self.choose_button, self.reflection_save]

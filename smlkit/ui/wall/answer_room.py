@@ -33,8 +33,10 @@ from smlkit.ui.kit.forms import (
     clock,
     escape,
     guarded,
+    hbox,
     html_block,
     set_display,
+    vbox,
 )
 from smlkit.ui.kit.identity import IdentityChooser
 from smlkit.ui.kit.live import LiveView
@@ -73,22 +75,22 @@ class AnswerRoom(Dashboard):
         self.room_status = StatusLine()
         self.room_status.widget.add_class("smlkit-room-status")
         self.position = html_block("", "smlkit-question-position")
-        self.question = widgets.VBox([])
+        self.question = vbox([])
         self.question.add_class("smlkit-question")
         self.send_button = button("Send my answer", name="send")
         self.send_button.on_click(lambda _b: guarded(self.send, self._problem)())
         self.status = StatusLine()
         self.status.widget.add_class("smlkit-send-status")
-        send_bar = widgets.HBox([self.send_button, self.status.widget])
+        send_bar = hbox([self.send_button, self.status.widget])
         send_bar.add_class("smlkit-actions")
         self.previous_button = button("Previous question", secondary=True, name="previous")
         self.next_button = button("Next question", secondary=True, name="next")
         self.previous_button.on_click(lambda _b: guarded(lambda: self.step(-1), self._problem)())
         self.next_button.on_click(lambda _b: guarded(lambda: self.step(+1), self._problem)())
-        self.nav = widgets.HBox([self.previous_button, self.next_button])
+        self.nav = hbox([self.previous_button, self.next_button])
         self.nav.add_class("smlkit-actions")
         self.appearance = html_block("", "smlkit-appearance")
-        self.card = widgets.VBox([self.position, self.question, send_bar, self.nav, self.appearance])
+        self.card = vbox([self.position, self.question, send_bar, self.nav, self.appearance])
         self.card.add_class("smlkit-question-card")
 
         self.identity = IdentityChooser()
@@ -99,9 +101,9 @@ class AnswerRoom(Dashboard):
         self.about_button = button("Save these choices", secondary=True, name="about")
         self.about_button.on_click(lambda _b: guarded(self.save_about, self._about_problem)())
         self.about_status = StatusLine()
-        about_bar = widgets.HBox([self.about_button, self.about_status.widget])
+        about_bar = hbox([self.about_button, self.about_status.widget])
         about_bar.add_class("smlkit-actions")
-        about = widgets.VBox(
+        about = vbox(
             [
                 html_block('<h2 class="smlkit-section-title">How your answers appear</h2>'),
                 html_block(
@@ -122,7 +124,7 @@ class AnswerRoom(Dashboard):
         )
         about.add_class("smlkit-form")
         about.add_class("smlkit-about-you")
-        self.widget = widgets.VBox([self.summary.widget, self.room_status.widget, self.card, about])
+        self.widget = vbox([self.summary.widget, self.room_status.widget, self.card, about])
         self.widget.add_class("smlkit-answer-room")
         self._set_enabled(False)
         self.room_status.busy("Loading…")

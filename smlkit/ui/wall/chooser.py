@@ -11,7 +11,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from smlkit.ui.kit.forms import Field, set_display
+from smlkit.ui.kit.forms import Field, hbox, set_display
 from smlkit.wall.prompts import Prompt, PromptLibrary
 
 AUDIENCE_CHOICES = [
@@ -50,7 +50,7 @@ class PromptChooser:
         self.prompt = dropdown("prompt", "Question", [])
         for f in (self.sequence, self.audience, self.theme, self.element):
             f.control.observe(lambda _c: self.refill(), names="value")
-        self.filters = widgets.HBox([self.audience.box, self.theme.box, self.element.box])
+        self.filters = hbox([self.audience.box, self.theme.box, self.element.box])
         self.filters.add_class("smlkit-wall-filters")
         self.widgets = [self.sequence.box, self.filters, self.prompt.box]
         self.refill()

@@ -38,7 +38,7 @@ from smlkit.people.names import PROFILE_KIND
 from smlkit.people.suppression import room_shown
 from smlkit.ui.kit.dashboard import Dashboard
 from smlkit.ui.kit.download import DownloadButton
-from smlkit.ui.kit.forms import StatusLine, button, escape, html_block, set_display, set_secondary
+from smlkit.ui.kit.forms import StatusLine, button, escape, hbox, html_block, set_display, set_secondary, vbox
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.wall.chooser import PromptChooser, dropdown, short
 from smlkit.ui.wall.moderation import ModerationPanel
@@ -83,11 +83,11 @@ class Wall(Dashboard):
         self.next_button.on_click(lambda _b: self.act(self.open_next)())
         self.close_button.on_click(lambda _b: self.act(lambda: self._change(RoomState.close, "Answering closed."))())
         self.show_button.on_click(lambda _b: self.act(self.show_selected)())
-        choose_actions = widgets.HBox([self.open_button, self.open_all_button, self.next_button, self.show_button])
+        choose_actions = hbox([self.open_button, self.open_all_button, self.next_button, self.show_button])
         choose_actions.add_class("smlkit-actions")
-        close_bar = widgets.HBox([self.close_button, self.status.widget])
+        close_bar = hbox([self.close_button, self.status.widget])
         close_bar.add_class("smlkit-actions")
-        chooser = widgets.VBox(
+        chooser = vbox(
             [
                 html_block('<h2 class="smlkit-section-title">Choose a question</h2>'),
                 *self.chooser.widgets,
@@ -105,7 +105,7 @@ class Wall(Dashboard):
         self.reveal_button.on_click(lambda _b: self.act(self.toggle_reveal)())
         self.again_button = button("Start this question again", secondary=True, name="again")
         self.again_button.on_click(lambda _b: self.act(self.fresh_round)())
-        wall_actions = widgets.HBox([self.reveal_button, self.again_button])
+        wall_actions = hbox([self.reveal_button, self.again_button])
         wall_actions.add_class("smlkit-actions")
         self.results = html_block("", "smlkit-wall-results")
         self.split = dropdown(
@@ -115,9 +115,7 @@ class Wall(Dashboard):
         )
         self.split.control.observe(lambda _c: self.act(self.redraw)(), names="value")
         self.breakdown = html_block("", "smlkit-wall-breakdown")
-        self.screen = widgets.VBox(
-            [self.heading, self.count, wall_actions, self.results, self.split.box, self.breakdown]
-        )
+        self.screen = vbox([self.heading, self.count, wall_actions, self.results, self.split.box, self.breakdown])
         self.screen.add_class("smlkit-wall-screen")
 
         # -- moderation and settings ---------------------------------------------------------
@@ -138,12 +136,12 @@ class Wall(Dashboard):
         self.minimum.control.observe(lambda c: self.act(lambda: self._set_minimum(c["new"]))(), names="value")
         self.moderation_toggle = button("Show answers to moderate", secondary=True, name="moderate")
         self.moderation_toggle.on_click(lambda _b: self.act(self.toggle_moderation)())
-        toggle_bar = widgets.HBox([self.moderation_toggle])
+        toggle_bar = hbox([self.moderation_toggle])
         toggle_bar.add_class("smlkit-actions")
-        self.moderation_body = widgets.VBox([self.hold_words, self.minimum.box, self.moderation.widget])
+        self.moderation_body = vbox([self.hold_words, self.minimum.box, self.moderation.widget])
         self.moderation_body.add_class("smlkit-moderation-body")
         set_display(self.moderation_body, "none")
-        moderation = widgets.VBox(
+        moderation = vbox(
             [
                 html_block('<h2 class="smlkit-section-title">Moderation and settings</h2>'),
                 toggle_bar,
@@ -154,14 +152,14 @@ class Wall(Dashboard):
         # -- download -------------------------------------------------------------------------
         self.csv = DownloadButton("Download all answers (CSV)", self.gate.wrap(self.build_csv), name="csv")
         self.xlsx = DownloadButton("Download all answers (Excel)", self.gate.wrap(self.build_xlsx), name="xlsx")
-        downloads = widgets.VBox(
+        downloads = vbox(
             [
                 html_block('<h2 class="smlkit-section-title">Download the session\'s answers</h2>'),
                 self.csv.widget,
                 self.xlsx.widget,
             ]
         )
-        self.widget = widgets.VBox([presenter_link(), chooser, self.screen, moderation, downloads])
+        self.widget = vbox([presenter_link(), chooser, self.screen, moderation, downloads])
         self.widget.add_class("smlkit-wall")
         self._enable(False)
         self.live = LiveView(self.act(self.refresh), interval)

@@ -15,10 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ipywidgets as widgets
-
 from smlkit.errors import SmlkitError
-from smlkit.ui.kit.forms import StatusLine, button, escape, guarded, html_block, paragraphs, set_display, set_secondary
+from smlkit.ui.kit.forms import (
+    StatusLine,
+    button,
+    escape,
+    guarded,
+    hbox,
+    html_block,
+    paragraphs,
+    set_display,
+    set_secondary,
+    vbox,
+)
 from smlkit.wall.board import Board, Entry
 from smlkit.wall.moderation import State
 
@@ -55,9 +64,9 @@ class _Row:
         self.actions: list[str | None] = [None, None]
         self.first.on_click(lambda _b: self._press(0))
         self.second.on_click(lambda _b: self._press(1))
-        bar = widgets.HBox([self.first, self.second])
+        bar = hbox([self.first, self.second])
         bar.add_class("smlkit-actions")
-        self.widget = widgets.VBox([self.text, bar])
+        self.widget = vbox([self.text, bar])
         self.widget.add_class("smlkit-mod-row")
         self._state = ""
 
@@ -96,9 +105,9 @@ class ModerationPanel:
         self.status = StatusLine()
         self.heading = html_block(f'<h3 class="smlkit-mod-title">{escape(title)}</h3>')
         self.counts = html_block("", "smlkit-mod-counts")
-        self.list = widgets.VBox([])
+        self.list = vbox([])
         self.list.add_class("smlkit-mod-list")
-        self.widget = widgets.VBox([self.heading, self.counts, self.status.widget, self.list])
+        self.widget = vbox([self.heading, self.counts, self.status.widget, self.list])
         self.widget.add_class("smlkit-moderation")
         self._rows: dict[str, _Row] = {}
         self.board = Board()

@@ -32,7 +32,7 @@ from smlkit.access.visitor import Visitor
 from smlkit.errors import AccessError, SmlkitError
 from smlkit.people.names import PROFILE_KIND
 from smlkit.ui.kit.dashboard import Dashboard
-from smlkit.ui.kit.forms import StatusLine, html_block
+from smlkit.ui.kit.forms import StatusLine, html_block, vbox
 from smlkit.ui.kit.gate import refuse
 from smlkit.ui.kit.live import LiveView
 from smlkit.ui.wall.projected import count_html, join_html, question_html, results_html
@@ -75,7 +75,7 @@ class Presenter(Dashboard):
         self.count = html_block("", "smlkit-presenter-live")
         self.results = html_block("", "smlkit-presenter-results")
         self.join = html_block("", "smlkit-presenter-join")
-        self.widget = widgets.VBox([self.question, self.count, self.results, self.join, self.status.widget])
+        self.widget = vbox([self.question, self.count, self.results, self.join, self.status.widget])
         self.widget.add_class("smlkit-presenter")
         self.live = LiveView(self.act(self.refresh, self._problem), interval)
 
