@@ -300,6 +300,21 @@ def test_hiding_one_field_hides_only_that_field(store, clock):
     with pytest.raises(AttributeError, match="shared"):
         style.description_width = "20em"
     assert style.description_width == "initial" and style.get_state()["_model_name"] == "TextStyleModel"
+    # The page's boxes (columns and rows) are on the same layout, but for the few it hides.
+    page_boxes = [w for w in _descendants(page.widget) if isinstance(w, widgets.Box)]
+    own = [box for box in page_boxes if box.layout is not shared]
+    assert len(page_boxes) > 20 and len(own) <= 3, [box.layout.get_state() for box in own]
+    assert all(box.layout.display in ("none", "flex") for box in own)  # given their own by set_display
+
+
+def _descendants(widget):
+    """Every widget shown under ``widget`` (a tree: the loop ends when the children do)."""
+    found, queue = [], [widget]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        queue.extend(getattr(current, "children", ()))
+    return found
 
 
 def test_practising_a_pupils_agreement_asks_for_the_year_and_encourages(store, clock):
