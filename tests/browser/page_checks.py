@@ -116,6 +116,10 @@ _LAYOUT = """
       const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
       if (across > 2 && down > 2) {
         problems.push(`"${name(controls[i])}" and "${name(controls[j])}" overlap`);
+      } else if (across > 2 && down > -8 && controls[i].tagName === "BUTTON" && controls[j].tagName === "BUTTON") {
+        // One button straight under another with less than 8px between reads as one block (two rows of
+        // actions stacked: "Use the sample roster" on "Choose a mentor list").
+        problems.push(`the buttons "${name(controls[i])}" and "${name(controls[j])}" touch, one on the other`);
       }
     }
   }
