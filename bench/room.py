@@ -267,6 +267,10 @@ def report(result: Result) -> dict[str, float]:
             f"{page:38} {statistics.median(base):11.2f} {pct(base, 0.95):6.2f} {statistics.median(values):12.2f} "
             f"{pct(values, 0.95):6.2f} {med_ratio:8.2f}x {p95_ratio:5.2f}x"
         )
+    for page, values in crowd.items():  # the spread behind a p95: the room's slowest pages
+        slowest = ", ".join(f"{v:.2f}" for v in sorted(values)[-5:])
+        alone = ", ".join(f"{v:.2f}" for v in one.get(page, []))
+        print(f"{'':4}{page}: the room's five slowest {slowest} s; one person {alone} s")
     wall_one = [x for j in result.single for x in j.wall_latency]
     wall = [x for j in result.room for x in j.wall_latency]
     if wall:
