@@ -114,7 +114,7 @@ def test_any_other_failure_sending_to_a_page_is_still_logged_with_its_traceback(
         sent.add_done_callback(messages._written)
         await asyncio.sleep(0.01)
 
-    asyncio.run(run())
+    _in_a_loop_of_its_own(run)
     assert any(
         r.levelname == "ERROR" and r.exc_info and "could not encode" in str(r.exc_info[1]) for r in caplog.records
     )
