@@ -219,3 +219,37 @@ def test_a_pooled_kernel_gives_up_at_its_deadline_not_never(query_server, monkey
     monkeypatch.setattr(visitor, "READ_SECONDS", 0.5)
     with pytest.raises(TimeoutError, match="nobody has opened this page yet"):
         visitor.wait_for_page_request(f"ws://127.0.0.1:{port}/voila/query/kernel-a", patience=2)
+
+
+def test_a_pooled_kernel_can_be_reached_at_every_moment_while_it_renews_its_socket(query_server, monkeypatch):
+    """Renewing the socket opens the new one before closing the old: no moment when a visitor waits.
+
+    Closing first left each pooled kernel unreachable for over half a second at every renewal, and
+    a person who took it then waited that long for their page.
+    """
+    port, _kernels, loop = query_server
+    monkeypatch.setenv("SMLKIT_KERNEL_SECRET", SECRET)
+    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-a")
+    monkeypatch.setattr(visitor, "READ_SECONDS", 0.5)  # a renewal every half second
+    got: dict = {}
+    waiting = threading.Thread(
+        target=lambda: got.update(
+            visitor.wait_for_page_request(f"ws://127.0.0.1:{port}/voila/query/kernel-a", patience=30)
+        )
+    )
+    waiting.start()
+    deadline = time.monotonic() + 10
+    while "kernel-a" not in page_request.REQUESTS.waiters and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert "kernel-a" in page_request.REQUESTS.waiters, "the kernel never reached the page-request socket"
+    unreachable = 0
+    watch_until = time.monotonic() + 2.6  # five renewals
+    while time.monotonic() < watch_until:
+        unreachable += "kernel-a" not in page_request.REQUESTS.waiters
+        time.sleep(0.005)
+    assert unreachable == 0, f"the kernel could not be reached at {unreachable} of the moments looked at"
+    sent = time.monotonic()
+    _on(loop, _deliver, "kernel-a", f"{PARTICIPANT_COOKIE}=tok-a")
+    waiting.join(10)
+    assert got.get("HTTP_COOKIE") == f"{PARTICIPANT_COOKIE}=tok-a"
+    assert time.monotonic() - sent < 0.4, "the visitor's request waited for the kernel's next socket"
