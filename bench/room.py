@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from room_people import (
     FACILITATOR_KEY,
+    LATE,
     THINK,
     WALL_PROMPT,
     Journey,
@@ -60,6 +61,7 @@ from room_people import (
 
 from smlkit.course.records import REFLECTION_KEY as WHERE_KEY
 from smlkit.course.records import REFLECTION_KIND as WHERE_KIND
+from smlkit.serve import stalls
 from smlkit.storage.store import Store
 from smlkit.wall import records as room
 from tests.support.servers import Server, free_port, launch
@@ -72,6 +74,8 @@ SESSION_PAGES = {
 JOURNEY = ("where-now", "answer-the-room", "my-learning-agreement")
 READY = re.compile(r"^(Ready for a room of \d+.*|Kernel pools set by hand.*)$", re.M)
 MB = 1024 * 1024
+#: The server logs its event loop held longer than this (ms), and collections over a quarter of it.
+STALL_MS = 100
 
 
 @dataclass
@@ -85,6 +89,22 @@ class Result:
     kernel_rss: list[int] = field(default_factory=list)
     total_peak: int = 0
     held: Held = field(default_factory=lambda: Held())
+    #: What the server logged while the room arrived: loops held over STALL_MS, and each collection's ms.
+    stalls: Stalls = field(default_factory=lambda: Stalls())
+    client_late: float = 0.0
+
+
+@dataclass
+class Stalls:
+    held: int = 0
+    collections_ms: list[int] = field(default_factory=list)
+
+
+def stalls_in(log: str) -> Stalls:
+    """The server's stall warnings (``smlkit.serve.stalls``) in a stretch of its log."""
+    found = Stalls(held=log.count(stalls.HELD))
+    found.collections_ms = [int(ms) for ms in re.findall(re.escape(stalls.COLLECTED) + r" \d+ took (\d+) ms", log)]
+    return found
 
 
 def earlier(clock: str, minutes: int) -> str:
@@ -99,6 +119,7 @@ def start_server(tmp: Path, clock: str, opts: argparse.Namespace, steps: tuple[s
     env = {**os.environ, "SMLKIT_HOME": str(tmp), "SMLKIT_CLOCK": earlier(clock, 1), "PYTHONUNBUFFERED": "1"}
     env.pop("SMLKIT_PREHEAT", None)
     env.pop("SMLKIT_ROOM", None)
+    env["SMLKIT_STALL_MS"] = str(STALL_MS)  # the server names what holds its event loop (smlkit.serve.stalls)
     if opts.hand_pools is not None:
         env["SMLKIT_PREHEAT"] = ",".join(f"{step}={opts.hand_pools}" for step in dict.fromkeys(steps))
     command = [sys.executable, "-m", "smlkit.cli", "workshop", "--port", str(port)]
@@ -187,10 +208,13 @@ def run_scenario(name: str, clock: str, steps: tuple[str, ...], opts: argparse.N
         single: list[Journey] = []
         for n in range(opts.singles):  # one person alone, a few times: the baseline's own spread
             single += asyncio.run(run(f"{name}-single{n}", server.url, 1, 0, opts.seed, store, steps))
+        logged, LATE[0] = len(server.log()), float("nan")  # the protocol client measures its own lateness
         with MemoryWatch(server.process.pid) as watch:
             crowd = asyncio.run(
                 run(f"{name}-room", server.url, opts.participants, opts.arrival, opts.seed, store, steps)
             )
+        result_stalls = stalls_in(server.log()[logged:])
+        client_late = LATE[0]
         settle(server.process.pid)  # idle between sessions: what the server holds for the next one
         held = held_memory(server.process.pid)
     finally:
@@ -198,6 +222,7 @@ def run_scenario(name: str, clock: str, steps: tuple[str, ...], opts: argparse.N
     result = Result(name, steps, single, crowd, ready_s, ready_line)
     result.kernel_rss = sorted(watch.kernel_peak.values())
     result.total_peak, result.held = watch.total_peak, held
+    result.stalls, result.client_late = result_stalls, client_late
     result_checks(result, store)
     return result
 
@@ -285,6 +310,14 @@ def report(result: Result) -> dict[str, float]:
         f"{result.total_peak / MB:.0f} MB\nheld when idle after the room: {held.pss / MB:.0f} MB in use "
         f"(proportional; {held.rss / MB:.0f} MB resident added up), {held.kernels} kernels; "
         f"server ready after {result.ready_s:.0f} s"
+    )
+    found = result.stalls
+    longest = max(found.collections_ms, default=0)
+    late = result.client_late
+    print(
+        f"while the room arrived: the server's event loop held over {STALL_MS} ms {found.held} time(s); "
+        f"{len(found.collections_ms)} garbage collection(s) over {STALL_MS // 4} ms (longest {longest} ms)"
+        + (f"; the bench's own loop late by at most {late * 1000:.0f} ms" if late == late else "")
     )
     checks = CHECKS[result.name]
     print(f"saves made {checks.made}, found {checks.found}, duplicated {checks.duplicated}")

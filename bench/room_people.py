@@ -429,10 +429,25 @@ async def proto_room(
     rng = random.Random(seed)
     delays = sorted(rng.uniform(0, arrival) for _ in range(count))
     wall = await proto_wall(base)
+    LATE[0] = 0.0
+    lag = asyncio.create_task(_watch_lag())
     try:
         journeys = await asyncio.gather(
             *(proto_participant(wall, base, f"{label}-{i}", d, store, steps) for i, d in enumerate(delays))
         )
     finally:
+        lag.cancel()
         await wall.close()
     return list(journeys)
+
+
+#: How late the protocol client's own event loop came round at worst during the last room (seconds):
+#: the times it measures can be no more precise than this.
+LATE = [0.0]
+
+
+async def _watch_lag() -> None:
+    while True:
+        before = time.monotonic()
+        await asyncio.sleep(0.005)
+        LATE[0] = max(LATE[0], time.monotonic() - before - 0.005)

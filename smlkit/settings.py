@@ -29,6 +29,8 @@ VARIABLES: dict[str, str] = {
     "SMLKIT_ROOM": "how many people the kernel pools are sized for, instead of --room (default 30)",
     "SMLKIT_CLOCK": "a rehearsal clock: the time of day (HH:MM) the timetable starts at when the server does",
     "SMLKIT_CULL_SECONDS": "a page's kernel left with no connection this long is shut down (default 900)",
+    "SMLKIT_STALL_MS": "for a bench or a developer: the server logs what held its event loop longer than this, "
+    "in ms, and every garbage collection over a quarter of it (default 0: off)",
     "SMLKIT_FORK_KERNELS": "1 (the default): kernels are forked from one warm process; 0 starts each afresh",
     "SMLKIT_SCENARIOS": "extra folders of rehearsal scenario files, separated by the path separator",
     "SMLKIT_JOIN_URL": "the address the room joins at, which the presenter view puts up with its QR code "
@@ -80,6 +82,7 @@ class Settings:
     clock: str = ""
     cull_seconds: float = DEFAULT_CULL_SECONDS
     fork_kernels: bool = True
+    stall_ms: int = 0
     scenario_folders: tuple[Path, ...] = ()
     facilitator_verifier: str = ""
     kernel_secret: str = ""
@@ -109,6 +112,7 @@ class Settings:
             clock=_clock(get("SMLKIT_CLOCK")),
             cull_seconds=_cull(get("SMLKIT_CULL_SECONDS")),
             fork_kernels=_switch(get("SMLKIT_FORK_KERNELS"), "SMLKIT_FORK_KERNELS", default=True),
+            stall_ms=_stall_ms(get("SMLKIT_STALL_MS")),
             scenario_folders=tuple(Path(p) for p in get("SMLKIT_SCENARIOS").split(os.pathsep) if p.strip()),
             facilitator_verifier=get("SMLKIT_FACILITATOR_VERIFIER"),
             kernel_secret=get("SMLKIT_KERNEL_SECRET"),
@@ -192,6 +196,18 @@ def _busy_ms(raw: str) -> int:
         return max(100, int(raw))
     except ValueError:
         raise ConfigError(f"SMLKIT_DB_BUSY_MS must be a number of milliseconds, not {raw!r}") from None
+
+
+def _stall_ms(raw: str) -> int:
+    if not raw:
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"SMLKIT_STALL_MS must be a number of milliseconds, not {raw!r}") from None
+    if value and not 10 <= value <= 60_000:
+        raise ConfigError(f"SMLKIT_STALL_MS is 0 (off) or 10 to 60000 milliseconds, not {value}")
+    return value
 
 
 def room_size(raw: str, name: str) -> int:
