@@ -155,6 +155,30 @@ _LAYOUT = """
       problems.push(`the text of "${name(el)}" spills out of its box (over what follows)`);
     }
   });
+  // Buttons one straight under the other with a band of nothing between them (an empty download link
+  // and status line kept their height on a phone: the wall's two downloads stood 62px apart).
+  const things = [...texts, ...controls, ...Array.from(main.querySelectorAll("img, svg, canvas, hr"))]
+    .filter((el) => visible(el)).map((el) => el.getBoundingClientRect());
+  main.querySelectorAll("*").forEach((el) => {
+    const style = getComputedStyle(el);
+    if (visible(el) && (parseFloat(style.borderTopWidth) > 0 || parseFloat(style.borderBottomWidth) > 0)) {
+      things.push(el.getBoundingClientRect());
+    }
+  });
+  const buttons = controls.filter((el) => el.tagName === "BUTTON").map((el) => [el, el.getBoundingClientRect()]);
+  buttons.forEach(([upper, a]) => {
+    const below = buttons.filter(([, b]) => b.top >= a.bottom &&
+      Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2);
+    if (!below.length) return;
+    const [lower, b] = below.reduce((x, y) => (y[1].top < x[1].top ? y : x));
+    if (b.top - a.bottom <= 48) return;
+    const between = things.some((t) => t.bottom > a.bottom + 1 && t.top < b.top - 1 && t.height > 0 &&
+      Math.min(t.right, Math.max(a.right, b.right)) - Math.max(t.left, Math.min(a.left, b.left)) > 0);
+    if (!between) {
+      problems.push(`the buttons "${name(upper)}" and "${name(lower)}" stand ${Math.round(b.top - a.bottom)}px ` +
+        "apart with nothing between them");
+    }
+  });
   // A gap of blank space opened under a group of choices (ipywidgets pads a radio group with a
   // margin sized for one-line labels: with the workbook's longer labels it left ~70px of nothing).
   main.querySelectorAll(".widget-radio-box").forEach((el) => {

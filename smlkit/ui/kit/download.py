@@ -62,6 +62,7 @@ class DownloadButton:
         self.button.on_click(lambda _b: guarded(self._make, self._problem)())
         self.widget = hbox([self.button, self.link, self.status.widget])
         self.widget.add_class("smlkit-actions")
+        self.widget.add_class("smlkit-download-row")
 
     def _make(self) -> None:
         self.status.busy("Preparing the file…")
