@@ -10,6 +10,7 @@ from jupyter_client import jsonutil
 from jupyter_client.session import Session
 
 from smlkit.serve import messages
+from tests.support.loops import in_a_loop_of_its_own
 
 STAMPS = [
     "2026-12-01T09:02:41.123456Z",
@@ -91,7 +92,7 @@ def _page_goes_mid_message(guarded: bool) -> list[str]:
     try:
         if guarded:
             messages.guard_page_writes()
-        return _in_a_loop_of_its_own(run)
+        return in_a_loop_of_its_own(run)
     finally:
         WebSocketHandler.write_message = original  # type: ignore[method-assign]
 
@@ -114,16 +115,7 @@ def test_any_other_failure_sending_to_a_page_is_still_logged_with_its_traceback(
         sent.add_done_callback(messages._written)
         await asyncio.sleep(0.01)
 
-    _in_a_loop_of_its_own(run)
+    in_a_loop_of_its_own(run)
     assert any(
         r.levelname == "ERROR" and r.exc_info and "could not encode" in str(r.exc_info[1]) for r in caplog.records
     )
-
-
-def _in_a_loop_of_its_own(coroutine_function):
-    """Run it on a new event loop in a thread of its own (another test may have left a loop running here)."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(lambda: asyncio.run(coroutine_function())).result(timeout=60)

@@ -47,6 +47,12 @@ def test_settings_are_read_and_checked_from_the_environment(tmp_path):
         settings.Settings.from_env({"SMLKIT_ROOM": "0"})
     with pytest.raises(ConfigError, match="SMLKIT_CLOCK must be a time of day such as 09:00, not '25:00'"):
         settings.Settings.from_env({"SMLKIT_CLOCK": "25:00"})
+    assert settings.Settings.from_env({"SMLKIT_STALL_MS": "100"}).stall_ms == 100
+    assert settings.Settings.from_env({}).stall_ms == 0  # off unless a bench or a developer asks
+    with pytest.raises(ConfigError, match="SMLKIT_STALL_MS must be a number of milliseconds, not 'often'"):
+        settings.Settings.from_env({"SMLKIT_STALL_MS": "often"})
+    with pytest.raises(ConfigError, match=r"SMLKIT_STALL_MS is 0 \(off\) or 10 to 60000 milliseconds, not 1"):
+        settings.Settings.from_env({"SMLKIT_STALL_MS": "1"})
 
 
 def test_kernels_are_handed_their_settings_and_never_the_facilitator_key(tmp_path):

@@ -5,30 +5,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import threading
 import time
 
 from smlkit.serve import stalls
+from tests.support.loops import in_a_loop_of_its_own
 
 
 def _hold_the_loop_in_a_named_function() -> None:
     time.sleep(0.3)
-
-
-def _in_a_loop_of_its_own(main) -> None:  # another test may leave a loop running in this thread
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(main())
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            failure.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
-    if failure:
-        raise failure[0]
 
 
 def test_a_held_loop_is_logged_once_with_the_code_that_held_it(caplog):
@@ -44,7 +28,7 @@ def test_a_held_loop_is_logged_once_with_the_code_that_held_it(caplog):
         finally:
             stop()
 
-    _in_a_loop_of_its_own(main)
+    in_a_loop_of_its_own(main)
     held = [r.getMessage() for r in caplog.records if r.getMessage().startswith(stalls.HELD)]
     assert len(held) == 1, held
     assert "_hold_the_loop_in_a_named_function" in held[0]
@@ -63,6 +47,6 @@ def test_a_long_garbage_collection_is_logged_and_stopping_removes_the_hook(caplo
         finally:
             stop()
 
-    _in_a_loop_of_its_own(main)
+    in_a_loop_of_its_own(main)
     assert any(r.getMessage().startswith(f"{stalls.COLLECTED} 2 took") for r in caplog.records)
     assert gc.callbacks == before
