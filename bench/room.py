@@ -20,7 +20,10 @@ kernels by hand (``SMLKIT_PREHEAT``) instead of the workshop's own sizing: for c
 
     python bench/room.py [--participants 30] [--arrival 60] [--room N] [--client protocol|browser]
 
-Prints a table per scenario, memory, saves made vs found, and a last line of JSON:
+Prints a table per scenario (with each page's five slowest room times and each single's), memory,
+what the server logged about its event loop while the room arrived (it runs with ``SMLKIT_STALL_MS``:
+holds over 100 ms, garbage collections over 25 ms) and how late the protocol client's own loop ran,
+saves made vs found, and a last line of JSON:
 {"room", "arrival_s", "pools", "p95_ratio_max", "median_ratio_max", "save_to_wall_p95_s", "lost",
 "duplicated", "kernel_mb_median", "held_mb", ...}. Targets (issue 17): realistic arrival p95 <= 2x one
 person, the journey <= 3x, save-to-wall p95 < 1 s, kernel median <= 60 MB, held <= 2.5 GB, nothing
