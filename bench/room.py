@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import re
 import statistics
@@ -105,9 +106,8 @@ class Stalls:
 
 def stalls_in(log: str) -> Stalls:
     """The server's stall warnings (``smlkit.serve.stalls``) in a stretch of its log."""
-    found = Stalls(held=log.count(stalls.HELD))
-    found.collections_ms = [int(ms) for ms in re.findall(re.escape(stalls.COLLECTED) + r" \d+ took (\d+) ms", log)]
-    return found
+    collections = re.findall(re.escape(stalls.COLLECTED) + r" \d+ took (\d+) ms", log)
+    return Stalls(held=log.count(stalls.HELD), collections_ms=[int(ms) for ms in collections])
 
 
 def earlier(clock: str, minutes: int) -> str:
@@ -320,7 +320,7 @@ def report(result: Result) -> dict[str, float]:
     print(
         f"while the room arrived: the server's event loop held over {STALL_MS} ms {found.held} time(s); "
         f"{len(found.collections_ms)} garbage collection(s) over {STALL_MS // 4} ms (longest {longest} ms)"
-        + (f"; the bench's own loop late by at most {late * 1000:.0f} ms" if late == late else "")
+        + ("" if math.isnan(late) else f"; the bench's own loop late by at most {late * 1000:.0f} ms")
     )
     checks = CHECKS[result.name]
     print(f"saves made {checks.made}, found {checks.found}, duplicated {checks.duplicated}")
